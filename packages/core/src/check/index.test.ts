@@ -1,0 +1,13 @@
+import { describe, expect, it } from "vitest";
+import { checkIdOf } from "./index.js";
+
+describe("checkIdOf", () => {
+  it("is stable and URL-safe", () => {
+    const id = checkIdOf("kong-konnect", "cp0", "tls://x.eu.cp0.konghq.com:443");
+    expect(id).toBe(checkIdOf("kong-konnect", "cp0", "tls://x.eu.cp0.konghq.com:443"));
+    expect(id).toMatch(/^[A-Za-z0-9_-]{16}$/);
+  });
+  it("separates parts so ('ab','c') differs from ('a','bc')", () => {
+    expect(checkIdOf("ab", "c")).not.toBe(checkIdOf("a", "bc"));
+  });
+});
