@@ -72,3 +72,79 @@ export interface ProbeRecord extends ProbeRequest {
   /** Regions that have reported so far. */
   done: string[];
 }
+
+/** Per check × region state as the store keeps it after each result. */
+export interface CheckVerdict {
+  checkId: string;
+  verdict: Verdict;
+  /** State per probe region; `stale` = no fresh result/heartbeat (counts as unknown, never as down). */
+  regions: Record<string, RegionState | "stale">;
+  /** When `verdict` last changed (absent the first time a check is evaluated). */
+  since?: string;
+}
+
+/** What one `writeResults` call did. */
+export interface WriteSummary {
+  /** Results accepted (after removing duplicates inside the call). */
+  written: number;
+  /** Duplicates inside the call (same checkId + at) that were dropped. */
+  duplicates: number;
+  /** DynamoDB items written for the raw results (one item carries many results). */
+  rawItems: number;
+  /** Hourly buckets closed (rolled up) by this call. */
+  bucketsClosed: number;
+  /** Region-state changes caused by this call (e.g. a check going down in this region). */
+  transitions: Array<{ checkId: string; from: RegionState; to: RegionState; at: string }>;
+}
+
+export interface Thresholds {
+  /** Consecutive failures that turn a region's check `down` (default 2). */
+  fail: number;
+  /** Consecutive passes that turn it back `up` (default 2). */
+  recover: number;
+}
+
+export interface EvaluateOptions {
+  now: Date;
+  /** Probe regions that count for the verdict. */
+  regions: string[];
+  /** Failing regions that make a check `down` (default: majority of `regions`). */
+  quorum?: number;
+  /** A region whose newest heartbeat/result is older than this is `stale`. */
+  staleAfterMs: number;
+}
+
+export interface EvaluateOutcome {
+  verdicts: CheckVerdict[];
+  opened: Incident[];
+  resolved: Incident[];
+}
+
+/** The results store (DESIGN.md § Results, § Verdicts, § Cost and scale). */
+export interface Store {
+  /**
+   * Store one region's results of one round. Raw results are packed many per item;
+   * idempotent per (checkId, region, at); updates latest + region state; closes finished
+   * hourly/daily buckets. Throws `StoreWriteError` (retryable) if DynamoDB keeps refusing.
+   */
+  writeResults(region: string, roundId: string, results: ProbeResult[]): Promise<WriteSummary>;
+  /** Latest result and state of every check in every region. */
+  latest(): Promise<LatestEntry[]>;
+  /** History of one check: 1h/1d from closed rollups + the open bucket's raw items; raw from raw items. */
+  history(q: HistoryQuery): Promise<HistoryBucket[]>;
+  recordHeartbeat(h: RegionHeartbeat): Promise<void>;
+  /** Latest heartbeat per region. */
+  heartbeats(): Promise<RegionHeartbeat[]>;
+  /** Cross-region verdicts for every known check; stores verdicts and incident transitions. */
+  evaluate(opts: EvaluateOptions): Promise<EvaluateOutcome>;
+  /** Incidents that were open at any time in [from, to). */
+  incidents(q: { from: string; to: string }): Promise<Incident[]>;
+  createProbe(req: ProbeRequest): Promise<void>;
+  /** Idempotent per (checkId, at) within the probe and region. */
+  addProbeResults(id: string, region: string, results: ProbeResult[]): Promise<void>;
+  getProbe(id: string): Promise<ProbeRecord | undefined>;
+  /** True the first time `key` is claimed (until it expires), false afterwards. */
+  claimOnce(key: string, ttlSeconds?: number): Promise<boolean>;
+  /** Count one hit in the current fixed window of `windowSeconds`; returns the count so far. */
+  hit(key: string, windowSeconds: number): Promise<number>;
+}
