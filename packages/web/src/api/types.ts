@@ -1,0 +1,107 @@
+import type { Outcome, ProbeResult, Status } from "@probemesh/core/result";
+
+/**
+ * Response shapes of the probemesh HTTP API as the status page consumes them
+ * (DESIGN.md § API). Type-only: the page talks to the API over HTTP and never
+ * imports server code.
+ */
+
+export type { Outcome, ProbeResult, Status };
+
+/** Per check × region state after the failure / recovery thresholds. */
+export type RegionState = "up" | "down" | "unknown";
+/** Cross-region verdict (DESIGN.md § Verdicts). */
+export type Verdict = "up" | "degraded" | "down" | "unknown";
+
+export interface RegionInfo {
+  region: string;
+  lastRoundAt?: string | null;
+  ok: boolean;
+  stale: boolean;
+}
+
+export interface RegionCell {
+  status: Status;
+  outcome: Outcome;
+  durationMs: number;
+  at: string;
+  state: RegionState;
+  since: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface CheckRow {
+  checkId: string;
+  label?: string;
+  product?: string;
+  component?: string;
+  level?: string;
+  target: string;
+  regions: Record<string, RegionCell>;
+}
+
+export interface StatusRow {
+  checkId: string;
+  label?: string;
+  product?: string;
+  component?: string;
+  verdict: Verdict;
+  regions: Record<string, RegionState>;
+}
+
+export interface StatusResponse {
+  generatedAt: string;
+  checks: StatusRow[];
+  summary: Record<Verdict, number>;
+}
+
+export type Bucket = "raw" | "1h" | "1d";
+
+export interface HistoryPoint {
+  region: string;
+  start: string;
+  bucket: Bucket;
+  counts: Record<Status, number>;
+  outcomes: Partial<Record<Outcome, number>>;
+  latency: { count: number; p50?: number; p95?: number; p99?: number; min?: number; max?: number };
+}
+
+export interface HistoryResponse {
+  checkId: string;
+  bucket: Bucket;
+  from: string;
+  to: string;
+  series: HistoryPoint[];
+}
+
+export interface IncidentInfo {
+  id: string;
+  checkId: string;
+  openedAt: string;
+  resolvedAt?: string | null;
+  verdict: Verdict;
+  regions: string[];
+  outcomes: Partial<Record<Outcome, number>>;
+}
+
+export interface ProbeRequestBody {
+  targets?: string[];
+  product?: string;
+  geo?: string;
+  regions?: string[];
+}
+
+export interface ProbeRecordResponse {
+  id: string;
+  targets: string[];
+  regions: string[];
+  requestedBy: string;
+  createdAt: string;
+  results: ProbeResult[];
+  done: string[];
+  pending: string[];
+}
+
+export interface ApiErrorBody {
+  error: { code: string; message: string };
+}
