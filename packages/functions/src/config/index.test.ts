@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./index.js";
+
+describe("loadConfig", () => {
+  it("applies DESIGN.md defaults to an empty environment", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 8787,
+      regions: ["us-east-1", "eu-west-1", "ap-southeast-2"],
+      intervalS: 60,
+      dataDir: ".data",
+      apiTokens: [],
+      webhookHosts: ["hooks.slack.com"],
+      lambdaEndpoints: {},
+    });
+    expect(config.profilePath).toBeUndefined();
+    expect(config.slackSigningSecret).toBeUndefined();
+    expect(config.probeFunctions["eu-west-1"]).toBe("probemesh-probe-eu-west-1");
+  });
+
+  it("parses lists and JSON maps", () => {
+    const config = loadConfig({
+      PROBEMESH_REGIONS: "eu-central-1, us-west-2",
+      PROBEMESH_API_TOKENS: "a,b ,",
+      PROBEMESH_PROBE_FUNCTIONS: '{"eu-central-1":"fn-eu"}',
+      PROBEMESH_LAMBDA_ENDPOINTS: '{"eu-central-1":"http://127.0.0.1:9001"}',
+      PROBEMESH_INTERVAL_S: "15",
+    });
+    expect(config.regions).toEqual(["eu-central-1", "us-west-2"]);
+    expect(config.apiTokens).toEqual(["a", "b"]);
+    expect(config.probeFunctions).toEqual({ "eu-central-1": "fn-eu" });
+    expect(config.lambdaEndpoints["eu-central-1"]).toBe("http://127.0.0.1:9001");
+    expect(config.intervalS).toBe(15);
+  });
+
+  it.each([
+    [{ PORT: "http" }, /PORT: expected an integer/],
+    [{ PROBEMESH_INTERVAL_S: "0" }, /PROBEMESH_INTERVAL_S/],
+    [{ PROBEMESH_REGIONS: "europe" }, /PROBEMESH_REGIONS: "europe" is not an AWS region/],
+    [{ PROBEMESH_PROBE_FUNCTIONS: "[1]" }, /PROBEMESH_PROBE_FUNCTIONS: expected a JSON object/],
+    [{ PROBEMESH_LAMBDA_ENDPOINTS: '{"x":1}' }, /PROBEMESH_LAMBDA_ENDPOINTS: value for "x"/],
+  ])("rejects %o with a clear message", (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});
