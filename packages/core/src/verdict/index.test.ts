@@ -1,0 +1,115 @@
+import { describe, expect, it } from "vitest";
+import type { Status } from "../result/index.js";
+import {
+  crossRegionVerdict,
+  defaultQuorum,
+  isStale,
+  nextRegionState,
+  stepIncident,
+  type RegionCounter,
+} from "./index.js";
+
+const at = (minute: number) => new Date(Date.UTC(2025, 0, 1, 0, minute)).toISOString();
+
+function fold(statuses: Status[], thresholds = { fail: 2, recover: 2 }): RegionCounter[] {
+  const trail: RegionCounter[] = [];
+  let counter: RegionCounter | undefined;
+  statuses.forEach((status, i) => {
+    counter = nextRegionState(counter, { status, at: at(i) }, thresholds);
+    trail.push(counter);
+  });
+  return trail;
+}
+
+describe("nextRegionState", () => {
+  it("lets the first result set the initial state", () => {
+    expect(fold(["pass"])[0]!.state).toBe("up");
+    expect(fold(["fail"])[0]!.state).toBe("down");
+    expect(fold(["inconclusive"])[0]!.state).toBe("unknown");
+    expect(fold(["inconclusive", "fail"])[1]!.state).toBe("down");
+  });
+
+  it("needs two failures in a row to go down and two passes to recover", () => {
+    const states = fold(["pass", "fail", "pass", "fail", "fail", "pass", "fail", "pass", "pass"]).map((c) => c.state);
+    expect(states).toEqual(["up", "up", "up", "up", "down", "down", "down", "down", "up"]);
+  });
+
+  it("records when the state changed", () => {
+    const trail = fold(["pass", "fail", "fail", "fail"]);
+    expect(trail[3]!.since).toBe(at(2));
+    expect(trail[3]!.consecutiveFailures).toBe(3);
+  });
+
+  it("treats inconclusive as neither failure nor recovery", () => {
+    const states = fold(["pass", "fail", "inconclusive", "fail", "inconclusive", "pass", "inconclusive", "pass"]).map(
+      (c) => c.state,
+    );
+    expect(states).toEqual(["up", "up", "up", "down", "down", "down", "down", "up"]);
+  });
+
+  it("honours custom thresholds", () => {
+    const states = fold(["pass", "fail", "fail", "fail"], { fail: 3, recover: 1 }).map((c) => c.state);
+    expect(states).toEqual(["up", "up", "up", "down"]);
+  });
+
+  it("ignores a redelivered or older result", () => {
+    const once = nextRegionState(undefined, { status: "pass", at: at(1) });
+    const failed = nextRegionState(once, { status: "fail", at: at(2) });
+    expect(nextRegionState(failed, { status: "fail", at: at(2) })).toBe(failed);
+    expect(nextRegionState(failed, { status: "fail", at: at(0) })).toBe(failed);
+  });
+});
+
+describe("crossRegionVerdict", () => {
+  const q = defaultQuorum(3);
+  it("uses a strict majority by default", () => {
+    expect([defaultQuorum(1), defaultQuorum(2), defaultQuorum(3), defaultQuorum(4), defaultQuorum(20)]).toEqual([
+      1, 2, 2, 3, 11,
+    ]);
+  });
+  it("is up when regions pass, degraded below quorum, down at quorum", () => {
+    expect(crossRegionVerdict({ a: "up", b: "up", c: "up" }, q)).toBe("up");
+    expect(crossRegionVerdict({ a: "down", b: "up", c: "up" }, q)).toBe("degraded");
+    expect(crossRegionVerdict({ a: "down", b: "down", c: "up" }, q)).toBe("down");
+    expect(crossRegionVerdict({ a: "down", b: "down", c: "up" }, 3)).toBe("degraded");
+  });
+  it("never counts a stale region as down", () => {
+    expect(crossRegionVerdict({ a: "stale", b: "stale", c: "up" }, q)).toBe("unknown");
+    expect(crossRegionVerdict({ a: "stale", b: "up", c: "up" }, q)).toBe("up");
+    expect(crossRegionVerdict({ a: "stale", b: "stale", c: "down" }, q)).toBe("degraded");
+    expect(crossRegionVerdict({ a: "stale", b: "unknown", c: "stale" }, q)).toBe("unknown");
+    expect(crossRegionVerdict({}, q)).toBe("unknown");
+  });
+});
+
+describe("isStale", () => {
+  it("compares the newest sign of life with the limit", () => {
+    const now = new Date(at(10));
+    expect(isStale(at(9), now, 120_000)).toBe(false);
+    expect(isStale(at(7), now, 120_000)).toBe(true);
+    expect(isStale(undefined, now, 120_000)).toBe(true);
+  });
+});
+
+describe("stepIncident", () => {
+  it("opens on degraded, widens to down, survives unknown, resolves on up", () => {
+    const opened = stepIncident("c1", undefined, "degraded", { regions: ["eu"], outcomes: { tcp_timeout: 1 } }, at(1));
+    expect(opened.opened).toMatchObject({ id: `c1@${at(1)}`, verdict: "degraded", regions: ["eu"] });
+    const widened = stepIncident("c1", opened.open, "down", { regions: ["us", "eu"], outcomes: { tcp_timeout: 2 } }, at(2));
+    expect(widened).toMatchObject({ changed: true, open: { verdict: "down", regions: ["eu", "us"], outcomes: { tcp_timeout: 2 } } });
+    expect(widened.opened).toBeUndefined();
+    const calm = stepIncident("c1", widened.open, "degraded", { regions: ["eu"], outcomes: { tcp_timeout: 1 } }, at(3));
+    expect(calm).toMatchObject({ changed: false, open: { verdict: "down" } });
+    expect(stepIncident("c1", calm.open, "unknown", { regions: [], outcomes: {} }, at(4))).toMatchObject({
+      changed: false,
+      open: { openedAt: at(1) },
+    });
+    const resolved = stepIncident("c1", calm.open, "up", { regions: [], outcomes: {} }, at(5));
+    expect(resolved.open).toBeUndefined();
+    expect(resolved.resolved).toMatchObject({ openedAt: at(1), resolvedAt: at(5), verdict: "down" });
+  });
+  it("does nothing while up with no incident", () => {
+    expect(stepIncident("c1", undefined, "up", { regions: [], outcomes: {} }, at(1))).toEqual({ changed: false });
+    expect(stepIncident("c1", undefined, "unknown", { regions: [], outcomes: {} }, at(1))).toEqual({ changed: false, open: undefined });
+  });
+});
