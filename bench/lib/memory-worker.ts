@@ -1,0 +1,48 @@
+/**
+ * Child process for the plan-memory figure (run with --expose-gc): baseline memory after the
+ * engine is loaded, then N checks through runChecks against a loopback listener, sampling RSS.
+ */
+import net from "node:net";
+import { checkIdOf, type Check } from "@probemesh/core/check";
+import { runChecks } from "@probemesh/core/engine";
+import { defaultContext } from "@probemesh/core/probers";
+
+const count = Number(process.argv[2] ?? 10_000);
+const gc = (globalThis as { gc?: () => void }).gc!;
+const mb = (bytes: number) => bytes / 1024 / 1024;
+
+const server = net.createServer((s) => s.on("error", () => {}).resume());
+await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+const { port } = server.address() as net.AddressInfo;
+
+gc();
+const baseline = process.memoryUsage();
+let peakRss = baseline.rss;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 20);
+
+const started = performance.now();
+const checks: Check[] = Array.from({ length: count }, (_, i) => ({
+  checkId: checkIdOf("bench", String(i)),
+  target: `tcp://127.0.0.1:${port}`,
+  label: `bench check ${i}`,
+}));
+const results = await runChecks(checks, { context: defaultContext({}), concurrency: 200, timeoutMs: 2000 });
+const seconds = (performance.now() - started) / 1000;
+clearInterval(sampler);
+peakRss = Math.max(peakRss, process.memoryUsage.rss());
+gc();
+const after = process.memoryUsage();
+const list = results as unknown[];
+if (list.length !== count) throw new Error(`engine returned ${list.length} results for ${count} checks`);
+server.close();
+process.stdout.write(
+  JSON.stringify({
+    checks: count,
+    results: list.length,
+    baselineRssMb: mb(baseline.rss),
+    peakRssMb: mb(peakRss),
+    baselineHeapMb: mb(baseline.heapUsed),
+    heapDeltaMb: mb(after.heapUsed - baseline.heapUsed),
+    seconds,
+  }) + "\n",
+);

@@ -1,0 +1,92 @@
+/**
+ * Probe rate on loopback for tcp connect, TLS handshake, HTTP GET and DNS query: probemesh's
+ * `probe()` against a raw Node loop doing the same network work, and against Debian's
+ * prometheus-blackbox-exporter driven through /probe, all at the same concurrency, against
+ * the same servers (a separate process), in interleaved rounds so that drift in the shared
+ * machine's load hits every contender alike.
+ */
+import { blackboxMissing, startBlackbox, type Blackbox } from "./lib/blackbox.js";
+import { makeCerts } from "./lib/certs.js";
+import { startTsChild } from "./lib/child.js";
+import { measureRate, type RateSample } from "./lib/rate.js";
+import { rawDnsQuery, rawHttpGet, rawTcpConnect, rawTlsHandshake } from "./lib/raw-probes.js";
+import { median, type Row, type Section } from "./lib/report.js";
+import type { TargetPorts } from "./lib/target-servers.js";
+
+const HOST = "127.0.0.1";
+const NAME = "bench.test";
+const KINDS = ["tcp", "tls", "http", "dns"] as const;
+type Kind = (typeof KINDS)[number];
+type Contender = "probemesh" | "raw node" | "blackbox_exporter";
+
+export const rate: Section = async ({ quick, log }) => {
+  const section = "rate";
+  const concurrency = 16;
+  const durationMs = quick ? 1000 : 3000;
+  const rounds = quick ? 1 : 3;
+  const skipped: string[] = [];
+  const { probe, defaultContext } = await import("@probemesh/core/probers");
+  const certs = makeCerts([HOST], [NAME]);
+  const servers = await startTsChild<TargetPorts>("bench/lib/target-servers.ts", [
+    JSON.stringify({ host: HOST, certFile: certs.certFile, keyFile: certs.keyFile }),
+  ]);
+  const ports = servers.info;
+  let blackbox: Blackbox | undefined;
+  const missing = blackboxMissing();
+  if (missing) skipped.push(`rate vs blackbox_exporter: ${missing}`);
+  else blackbox = await startBlackbox({ dir: certs.dir, caFile: certs.caFile, servername: NAME, dnsName: NAME, concurrency });
+
+  const context = defaultContext({ ca: certs.ca, timeoutMs: 5000 });
+  const uri: Record<Kind, string> = {
+    tcp: `tcp://${HOST}:${ports.tcp}`,
+    tls: `tls://${HOST}:${ports.tls}?servername=${NAME}`,
+    http: `http://${HOST}:${ports.http}/`,
+    dns: `dns://${HOST}:${ports.dns}/${NAME}?type=A`,
+  };
+  const rawOp: Record<Kind, () => Promise<boolean>> = {
+    tcp: () => rawTcpConnect(HOST, ports.tcp),
+    tls: () => rawTlsHandshake(HOST, ports.tls, certs.ca, NAME),
+    http: () => rawHttpGet(uri.http),
+    dns: () => rawDnsQuery(HOST, ports.dns, NAME),
+  };
+  const blackboxTarget: Record<Kind, string> = {
+    tcp: `${HOST}:${ports.tcp}`,
+    tls: `${HOST}:${ports.tls}`,
+    http: uri.http,
+    dns: `${HOST}:${ports.dns}`,
+  };
+  const rows: Row[] = [];
+  const raw: Record<string, Record<string, RateSample[]>> = {};
+  try {
+    for (const kind of KINDS) {
+      const ops: [Contender, () => Promise<boolean>][] = [
+        ["raw node", rawOp[kind]],
+        ["probemesh", async () => (await probe(uri[kind], context)).status === "pass"],
+      ];
+      if (blackbox) ops.push(["blackbox_exporter", () => blackbox!.probe(kind, blackboxTarget[kind])]);
+      const samples: Record<string, RateSample[]> = Object.fromEntries(ops.map(([name]) => [name, []]));
+      for (let round = 0; round < rounds; round++) {
+        for (const [name, op] of ops) samples[name]!.push(await measureRate(op, { concurrency, durationMs }));
+      }
+      raw[kind] = samples;
+      const perSecond = (name: string) => median(samples[name]?.map((s) => s.perSecond) ?? []);
+      const failures = (name: string) => samples[name]!.reduce((n, s) => n + s.failures, 0);
+      for (const [name] of ops) {
+        if (failures(name) > 0) skipped.push(`rate ${kind} ${name}: ${failures(name)} failed operations (${samples[name]!.find((s) => s.firstError)?.firstError})`);
+      }
+      const pm = perSecond("probemesh");
+      log(`${kind}: probemesh ${pm.toFixed(0)}/s, raw ${perSecond("raw node").toFixed(0)}/s` + (blackbox ? `, blackbox ${perSecond("blackbox_exporter").toFixed(0)}/s` : ""));
+      const valid = failures("probemesh") === 0;
+      rows.push({ section, metric: `${kind} probes/s (c=${concurrency})`, value: pm, unit: "/s", baseline: "raw node loop", baselineValue: perSecond("raw node"), ratio: pm / perSecond("raw node"), goal: "≥ 0.8", pass: valid && pm / perSecond("raw node") >= 0.8 });
+      if (blackbox) {
+        const bb = perSecond("blackbox_exporter");
+        rows.push({ section, metric: `${kind} probes/s (c=${concurrency})`, value: pm, unit: "/s", baseline: `blackbox_exporter ${blackbox.version}`, baselineValue: bb, ratio: pm / bb, goal: "≥ 1.0", pass: valid && failures("blackbox_exporter") === 0 && pm / bb >= 1 });
+      }
+    }
+  } finally {
+    await blackbox?.stop();
+    await servers.stop();
+    certs.remove();
+  }
+  return { section, rows, skipped, raw: { concurrency, durationMs, rounds, samples: raw } };
+};
