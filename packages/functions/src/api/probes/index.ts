@@ -1,0 +1,126 @@
+import { randomUUID } from "node:crypto";
+import type { Check } from "@probemesh/core/check";
+import { checkIdOf } from "@probemesh/core/check";
+import { BlockedTargetError, checkTarget } from "@probemesh/core/guard";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import * as v from "valibot";
+import { requireToken } from "../auth/index.js";
+import type { AppDeps } from "../deps.js";
+import { ApiError, BadRequest, Forbidden, NotFound, PayloadTooLarge, TooManyRequests } from "../errors/index.js";
+import { validate, type RouteDoc } from "../validate.js";
+
+/** Most checks one on-demand probe may run per region. */
+const MAX_CHECKS = 200;
+const DEFAULT_BODY_LIMIT = 64 * 1024;
+
+export const ProbeBody = v.pipe(
+  v.strictObject({
+    targets: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(2048))), v.minLength(1), v.maxLength(MAX_CHECKS))),
+    product: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9-]{1,64}$/, "must be a product id such as kong-konnect"))),
+    geo: v.optional(v.pipe(v.string(), v.regex(/^[a-z]{2,8}$/, "must be a vendor geography such as eu"))),
+    regions: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1))), v.minLength(1), v.maxLength(32))),
+  }),
+  v.check((body) => body.targets !== undefined || body.product !== undefined, "give `targets` or a `product`"),
+);
+
+export const ProbeIdParams = v.strictObject({
+  id: v.pipe(v.string(), v.uuid("must be a probe id (UUID)")),
+});
+
+export function probesRoutes(deps: AppDeps): Hono {
+  const limitBytes = deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
+  const perMinute = deps.probesPerMinute ?? 30;
+  return new Hono<{ Variables: { caller: string } }>()
+    .post(
+      "/v1/probes",
+      requireToken(deps.apiTokens),
+      bodyLimit({
+        maxSize: limitBytes,
+        onError: () => {
+          throw new PayloadTooLarge(limitBytes);
+        },
+      }),
+      validate("json", ProbeBody),
+      async (c) => {
+        const body = c.req.valid("json");
+        const caller = c.get("caller");
+        const hits = await deps.store.hit(`rate:probes:${caller}`, 60);
+        if (hits > perMinute) throw new TooManyRequests(`at most ${perMinute} on-demand probes per minute per token`, 60);
+        const regions = body.regions ?? deps.regions;
+        const unknown = regions.filter((region) => !deps.regions.includes(region));
+        if (unknown.length > 0) {
+          throw new BadRequest(`unknown probe region ${unknown.join(", ")} (configured: ${deps.regions.join(", ")})`, "unknown_region");
+        }
+        const checks = await checksFor(deps, body);
+        const id = randomUUID();
+        const createdAt = (deps.now?.() ?? new Date()).toISOString();
+        await deps.store.createProbe({ id, targets: checks.map((check) => check.target), regions, requestedBy: caller, createdAt });
+        const sent = await Promise.allSettled(
+          regions.map((region) => deps.dispatchProbe({ region, roundId: id, probeId: id, checks })),
+        );
+        const undispatched = regions.filter((_, index) => sent[index]!.status === "rejected");
+        for (const [index, outcome] of sent.entries()) {
+          if (outcome.status === "rejected") console.error(`api: probe ${id} not dispatched to ${regions[index]}:`, outcome.reason);
+        }
+        return c.json({ id, ...(undispatched.length > 0 ? { undispatched } : {}) }, 202);
+      },
+    )
+    .get("/v1/probes/:id", validate("param", ProbeIdParams), async (c) => {
+      const { id } = c.req.valid("param");
+      const record = await deps.store.getProbe(id);
+      if (!record) throw new NotFound(`no probe with id ${id}`);
+      const pending = record.regions.filter((region) => !record.done.includes(region));
+      return c.json({ ...record, pending });
+    }) as unknown as Hono;
+}
+
+/** The checks to run: explicit targets, or a product's plan; every target passes the SSRF guard first. */
+async function checksFor(deps: AppDeps, body: v.InferOutput<typeof ProbeBody>): Promise<Check[]> {
+  const checks: Check[] = (body.targets ?? []).map((target) => ({ checkId: checkIdOf("probe", target), target }));
+  if (body.product !== undefined) {
+    try {
+      checks.push(...(await deps.planProduct(body.product, body.geo)));
+    } catch (error) {
+      if (error instanceof ApiError) throw error;
+      throw new BadRequest(error instanceof Error ? error.message : String(error), "invalid_product");
+    }
+  }
+  if (checks.length === 0) throw new BadRequest("nothing to probe: the product plan has no probe-ready checks", "empty_probe");
+  if (checks.length > MAX_CHECKS) throw new BadRequest(`too many checks (${checks.length}); at most ${MAX_CHECKS}`, "too_many_checks");
+  for (const check of checks) {
+    try {
+      checkTarget(check.target, deps.guard);
+    } catch (error) {
+      if (!(error instanceof BlockedTargetError)) throw error;
+      if (error.reason === "invalid_target") throw new BadRequest(`${check.target}: ${error.message}`, "invalid_target");
+      throw new Forbidden(`${check.target}: ${error.message}`, "blocked_target");
+    }
+  }
+  return checks;
+}
+
+export const probesDocs: RouteDoc[] = [
+  {
+    method: "post",
+    path: "/v1/probes",
+    summary: "Run targets (or a product's plan) now from the given probe regions; results arrive in GET /v1/probes/{id}",
+    body: ProbeBody,
+    auth: true,
+    responses: {
+      202: "{ id }",
+      400: "Invalid body, target, product or region",
+      401: "Missing or unknown bearer token",
+      403: "Writes disabled (no token configured) or target refused by the SSRF guard",
+      413: "Body too large",
+      429: "Too many on-demand probes for this token",
+    },
+  },
+  {
+    method: "get",
+    path: "/v1/probes/{id}",
+    summary: "An on-demand probe with the per-region results that have arrived so far",
+    params: ProbeIdParams,
+    responses: { 200: "ProbeRecord & { pending: string[] }", 404: "Unknown probe" },
+  },
+];
