@@ -280,3 +280,19 @@ export const RANGES = [
 ] as const satisfies readonly { id: string; label: string; ms: number; bucket: Exclude<Bucket, "raw"> }[];
 
 export type RangeId = (typeof RANGES)[number]["id"];
+
+const PRODUCT_NAMES: Record<string, string> = {
+  "auth0-private-cloud": "Auth0 Private Cloud",
+  "auth0-appliance": "Auth0 Appliance",
+  strongdm: "StrongDM",
+  "circleci-server": "CircleCI Server",
+  "kong-konnect": "Kong Konnect",
+};
+
+/** The built-in catalog's product ids (DESIGN.md § Catalog). */
+export const PRODUCT_IDS = Object.keys(PRODUCT_NAMES);
+
+/** Display name of a built-in product id; other ids are shown as they are. */
+export function productName(id: string): string {
+  return PRODUCT_NAMES[id] ?? id;
+}
