@@ -1,5 +1,6 @@
 import { Socket } from "node:net";
-import type { Socket as UdpSocket, SocketType } from "node:dgram";
+import type { Socket as UdpSocket } from "node:dgram";
+import type { LookupFn, ProbeContext } from "../probers/types.js";
 import { parseTarget, InvalidTargetError, type Target } from "../target/index.js";
 import { looksLikeNumericIpv4, parseIp, type IpAddress } from "./address.js";
 import { classifyAddress, compileRanges, type AddressBlock } from "./ranges.js";
@@ -21,6 +22,8 @@ export type BlockReason = "blocked_address" | "blocked_port" | "blocked_paramete
 /** A target or a connection the guard refused; `message` is one line meant for people. */
 export class BlockedTargetError extends Error {
   override name = "BlockedTargetError";
+  /** Probers report an error carrying `outcome` as that outcome. */
+  readonly outcome = "invalid_target" as const;
   constructor(
     readonly reason: BlockReason,
     message: string,
@@ -137,19 +140,10 @@ function assertHost(host: string, guard: Guard): void {
   }
 }
 
-/** Resolves a name through the prober's resolver. */
-export type LookupFn = (hostname: string) => Promise<{ address: string; family: number }[]>;
-/** Opens a TCP connection to an already-resolved IP address. */
-export type ConnectFn = (opts: { host: string; port: number; localAddress?: string }) => Socket;
-/** Creates a UDP socket. */
-export type UdpSocketFn = (type: SocketType) => UdpSocket;
-
 /** The network entry points of a probe context: the only way probers reach the network. */
-export interface NetworkAccess {
-  lookup: LookupFn;
-  connect: ConnectFn;
-  udpSocket: UdpSocketFn;
-}
+export type NetworkAccess = Pick<ProbeContext, "lookup" | "connect" | "udpSocket">;
+type ConnectFn = ProbeContext["connect"];
+type UdpType = Parameters<ProbeContext["udpSocket"]>[0];
 
 /** Called whenever the guard refuses something during a probe (for result details and logs). */
 export type OnBlock = (error: BlockedTargetError) => void;
@@ -200,7 +194,7 @@ export function guardContext<C extends NetworkAccess>(ctx: C, guard: Guard, onBl
     return ctx.connect(opts);
   }) as C["connect"];
 
-  const udpSocket = ((type: SocketType) => guardUdp(ctx.udpSocket(type), type, guard, refuse)) as C["udpSocket"];
+  const udpSocket = ((type: UdpType) => guardUdp(ctx.udpSocket(type), type, guard, refuse)) as C["udpSocket"];
 
   return { ...ctx, lookup, connect, udpSocket };
 }
@@ -218,7 +212,7 @@ function relabel(err: BlockedTargetError, hostname: string): BlockedTargetError 
 type Refuse = (error: unknown) => BlockedTargetError;
 
 /** Patch one dgram socket's `connect` and `send` so only allowed IP literals are reached. */
-function guardUdp(socket: UdpSocket, type: SocketType, guard: Guard, refuse: Refuse): UdpSocket {
+function guardUdp(socket: UdpSocket, type: UdpType, guard: Guard, refuse: Refuse): UdpSocket {
   const innerConnect = socket.connect.bind(socket) as (...args: unknown[]) => void;
   const innerSend = socket.send.bind(socket) as (...args: unknown[]) => void;
   let connected = false;
