@@ -15,9 +15,11 @@ export type Verdict = "up" | "degraded" | "down" | "unknown";
 
 export interface RegionInfo {
   region: string;
-  lastRoundAt?: string | null;
+  /** Null before the region's first round. */
+  lastRoundAt: string | null;
   ok: boolean;
   stale: boolean;
+  error?: string;
 }
 
 export interface RegionCell {
@@ -27,24 +29,24 @@ export interface RegionCell {
   at: string;
   state: RegionState;
   since: string;
-  detail?: Record<string, unknown>;
+  detail?: Record<string, unknown> | null;
 }
 
 export interface CheckRow {
   checkId: string;
-  label?: string;
-  product?: string;
-  component?: string;
-  level?: string;
+  label?: string | null;
+  product?: string | null;
+  component?: string | null;
+  level?: string | null;
   target: string;
   regions: Record<string, RegionCell>;
 }
 
 export interface StatusRow {
   checkId: string;
-  label?: string;
-  product?: string;
-  component?: string;
+  label?: string | null;
+  product?: string | null;
+  component?: string | null;
   verdict: Verdict;
   regions: Record<string, RegionState>;
 }

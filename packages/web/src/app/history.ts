@@ -177,7 +177,7 @@ export class HistoryDialog {
         series: [{}, ...SERIES_STYLE.map((s) => ({ ...s, points: { show: true, size: 5 } }))],
         axes: [
           { stroke: "#334155", grid: { stroke: "#e2e8f0" } },
-          { stroke: "#334155", grid: { stroke: "#e2e8f0" }, size: 64, values: (_u, values) => values.map((v) => formatLatency(v)) },
+          { stroke: "#334155", grid: { stroke: "#e2e8f0" }, size: 64, values: (_u, values) => values.map((v) => (v === 0 ? "0" : formatLatency(v))) },
         ],
       },
       data,

@@ -23,10 +23,10 @@ function regionHeader(name: string, info: RegionInfo | undefined, now: number): 
   const badges: Child[] = [];
   if (!info) badges.push(h("span", { class: "badge tone-none" }, icon("?"), "not reporting"));
   else if (info.stale) badges.push(h("span", { class: "badge tone-inconclusive badge-stale" }, icon("⚠"), "stale"));
-  else if (!info.ok) badges.push(h("span", { class: "badge tone-fail" }, icon("✕"), "last round failed"));
+  if (info && info.lastRoundAt && !info.ok) badges.push(h("span", { class: "badge tone-fail" }, icon("✕"), "last round failed"));
   return h(
     "th",
-    { scope: "col", class: "region-col", "data-region": name, "data-stale": info?.stale ? "true" : "false" },
+    { scope: "col", class: "region-col", "data-region": name, "data-stale": info?.stale ? "true" : "false", title: info?.error },
     h("span", { class: "region-name" }, name),
     h("span", { class: "region-meta" }, info?.lastRoundAt ? `round ${formatAge(info.lastRoundAt, now)}` : "no round yet"),
     badges,

@@ -150,7 +150,7 @@ export function groupChecks(checks: readonly CheckRow[]): ProductGroup[] {
 }
 
 /** What a check is called on screen: its label, or its target when it has none. */
-export function checkTitle(check: { label?: string; target?: string; checkId: string }): string {
+export function checkTitle(check: { label?: string | null; target?: string; checkId: string }): string {
   return check.label || check.target || check.checkId;
 }
 
