@@ -1,0 +1,203 @@
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import type { ProbeResult } from "../result/index.js";
+import { queryAll, type Item, type StoreContext } from "./context.js";
+import { addDays, addHours, dayStart, hourStart, keys, ttlAt } from "./keys.js";
+import { readRaw } from "./raw.js";
+import { batchPutAll, withRetry } from "./retry.js";
+import { mergeInto, rollupAttributes, rollupBy, rollupFromAttributes, emptyRollup, type Rollup } from "./rollup.js";
+
+/** At most this many hours are rolled up per call, so a long outage is caught up gradually. */
+const MAX_HOURS_PER_CALL = 48;
+
+/** Start of the last hour rolled up for region × shard (undefined: nothing rolled up yet). */
+export async function closedHour(ctx: StoreContext, region: string, shard: number): Promise<string | undefined> {
+  const output = await withRetry("GetItem", ctx.retry, () =>
+    ctx.doc.send(
+      new GetCommand({ TableName: ctx.table, Key: { pk: keys.state(region), sk: keys.closedShard(shard) }, ConsistentRead: true }),
+    ),
+  );
+  return output.Item?.hour as string | undefined;
+}
+
+/**
+ * Roll up every finished hour (ended more than `closeGraceMs` ago) of region × shard that
+ * is not rolled up yet, plus `lateHours` (already closed hours that just got new results).
+ * Rollups are recomputed from raw items, never incremented, so redelivery cannot double
+ * count. A day's rollup is written when its last hour closes. Returns hours rolled up.
+ */
+export async function closeDueBuckets(
+  ctx: StoreContext,
+  region: string,
+  shard: number,
+  lateHours: Iterable<string>,
+): Promise<number> {
+  const lastClosable = addHours(hourStart(new Date(ctx.now().getTime() - ctx.closeGraceMs).toISOString()), -1);
+  const closed = await closedHour(ctx, region, shard);
+  const start = closed ? addHours(closed, 1) : await firstRawHour(ctx, region, shard);
+  const hours = new Set([...lateHours].filter((hour) => closed !== undefined && hour <= closed));
+  let newClosed: string | undefined;
+  let rolledUp = hours.size;
+  if (start !== undefined && start <= lastClosable) {
+    const end = [addHours(lastClosable, 1), addHours(start, MAX_HOURS_PER_CALL)].sort()[0]!;
+    const results = await readRaw(ctx, region, shard, start, end);
+    await writeHourly(ctx, region, shard, results);
+    newClosed = addHours(end, -1);
+    for (let hour = start; hour < end; hour = addHours(hour, 1)) {
+      rolledUp++;
+      if (hour.slice(11, 13) === "23") await writeDaily(ctx, region, shard, dayStart(hour));
+    }
+  }
+  for (const hour of hours) {
+    await writeHourly(ctx, region, shard, await readRaw(ctx, region, shard, hour, addHours(hour, 1)));
+    const lastHourOfDay = addHours(dayStart(hour), 23);
+    if (closed !== undefined && lastHourOfDay <= closed) await writeDaily(ctx, region, shard, dayStart(hour));
+  }
+  if (newClosed !== undefined) {
+    await withRetry("PutItem", ctx.retry, () =>
+      ctx.doc
+        .send(
+          new PutCommand({
+            TableName: ctx.table,
+            Item: { pk: keys.state(region), sk: keys.closedShard(shard), hour: newClosed },
+            ConditionExpression: "attribute_not_exists(pk) OR #hour < :hour",
+            ExpressionAttributeNames: { "#hour": "hour" },
+            ExpressionAttributeValues: { ":hour": newClosed },
+          }),
+        )
+        .catch((error: unknown) => {
+          // A concurrent writer closed as far or further: nothing to do.
+          if (!(error instanceof Error && error.name === "ConditionalCheckFailedException")) throw error;
+        }),
+    );
+  }
+  return rolledUp;
+}
+
+async function firstRawHour(ctx: StoreContext, region: string, shard: number): Promise<string | undefined> {
+  const items = await queryAll(ctx, {
+    KeyConditionExpression: "pk = :pk",
+    ExpressionAttributeValues: { ":pk": keys.raw(region, shard) },
+    Limit: 1,
+  });
+  const sk = items[0]?.sk as string | undefined;
+  return sk ? hourStart(sk.slice(0, sk.indexOf("#"))) : undefined;
+}
+
+async function writeHourly(ctx: StoreContext, region: string, shard: number, results: ProbeResult[]): Promise<void> {
+  const rollups = rollupBy(results, (r) => `${r.checkId}|${hourStart(r.at)}`);
+  const items: Item[] = [...rollups].map(([key, rollup]) => {
+    const [checkId, hour] = key.split("|") as [string, string];
+    return {
+      pk: keys.rollup(checkId, region),
+      sk: keys.rollupSk("1h", hour),
+      gsi1pk: keys.hourlyOfDay(region, shard, hour),
+      gsi1sk: `${checkId}#${hour}`,
+      expiresAt: ttlAt(hour, ctx.hourlyRetentionDays),
+      ...rollupAttributes(rollup),
+    };
+  });
+  await batchPutAll(ctx.doc, ctx.table, items, ctx.retry);
+}
+
+async function writeDaily(ctx: StoreContext, region: string, shard: number, day: string): Promise<void> {
+  const hourly = await queryAll(ctx, {
+    IndexName: "gsi1",
+    KeyConditionExpression: "gsi1pk = :pk",
+    ExpressionAttributeValues: { ":pk": keys.hourlyOfDay(region, shard, day) },
+  });
+  const perCheck = new Map<string, Rollup>();
+  for (const item of hourly) {
+    const checkId = (item.gsi1sk as string).slice(0, (item.gsi1sk as string).lastIndexOf("#"));
+    const rollup = perCheck.get(checkId) ?? emptyRollup();
+    mergeInto(rollup, rollupFromAttributes(item));
+    perCheck.set(checkId, rollup);
+  }
+  const items: Item[] = [...perCheck].map(([checkId, rollup]) => ({
+    pk: keys.rollup(checkId, region),
+    sk: keys.rollupSk("1d", day),
+    expiresAt: ttlAt(day, ctx.dailyRetentionDays),
+    ...rollupAttributes(rollup),
+  }));
+  await batchPutAll(ctx.doc, ctx.table, items, ctx.retry);
+}
+
+/** Stored rollups of one check × region with bucket start in [from, to]. */
+async function storedRollups(
+  ctx: StoreContext,
+  checkId: string,
+  region: string,
+  bucket: "1h" | "1d",
+  from: string,
+  to: string,
+): Promise<Map<string, Rollup>> {
+  const items = await queryAll(ctx, {
+    KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+    ExpressionAttributeValues: {
+      ":pk": keys.rollup(checkId, region),
+      ":from": keys.rollupSk(bucket, from),
+      ":to": keys.rollupSk(bucket, to),
+    },
+  });
+  return new Map(items.map((item) => [(item.sk as string).slice(3), rollupFromAttributes(item)]));
+}
+
+/**
+ * Hourly rollups of one check × region for hours starting in [from, to): closed hours
+ * from rollup items, open hours (after the last closed hour) from raw items.
+ */
+export async function hourlyHistory(
+  ctx: StoreContext,
+  checkId: string,
+  region: string,
+  shard: number,
+  from: string,
+  to: string,
+  closed: string | undefined,
+): Promise<Map<string, Rollup>> {
+  const firstHour = hourStart(from);
+  const openFrom = closed === undefined ? firstHour : [addHours(closed, 1), firstHour].sort().at(-1)!;
+  const hours = new Map<string, Rollup>();
+  if (closed !== undefined && firstHour <= closed) {
+    const lastClosed = [closed, addHours(hourStart(to), to === hourStart(to) ? -1 : 0)].sort()[0]!;
+    for (const [hour, rollup] of await storedRollups(ctx, checkId, region, "1h", firstHour, lastClosed)) {
+      hours.set(hour, rollup);
+    }
+  }
+  if (openFrom < to) {
+    const raw = await readRaw(ctx, region, shard, openFrom, to, checkId);
+    for (const [hour, rollup] of rollupBy(raw, (r) => hourStart(r.at))) hours.set(hour, rollup);
+  }
+  return hours;
+}
+
+/** Daily rollups: closed days from day items, the open day from hourly history. */
+export async function dailyHistory(
+  ctx: StoreContext,
+  checkId: string,
+  region: string,
+  shard: number,
+  from: string,
+  to: string,
+  closed: string | undefined,
+): Promise<Map<string, Rollup>> {
+  const firstDay = dayStart(from);
+  // Days whose last hour is rolled up have a day item.
+  const firstOpenDay = closed === undefined ? firstDay : dayStart(addHours(closed, 1));
+  const days = new Map<string, Rollup>();
+  if (firstDay < firstOpenDay) {
+    const lastClosedDay = [addDays(firstOpenDay, -1), addDays(dayStart(to), to === dayStart(to) ? -1 : 0)].sort()[0]!;
+    for (const [day, rollup] of await storedRollups(ctx, checkId, region, "1d", firstDay, lastClosedDay)) {
+      days.set(day, rollup);
+    }
+  }
+  const openFrom = [firstOpenDay, firstDay].sort().at(-1)!;
+  if (openFrom < to) {
+    for (const [hour, rollup] of await hourlyHistory(ctx, checkId, region, shard, openFrom, to, closed)) {
+      const day = dayStart(hour);
+      const merged = days.get(day) ?? emptyRollup();
+      mergeInto(merged, rollup);
+      days.set(day, merged);
+    }
+  }
+  return days;
+}

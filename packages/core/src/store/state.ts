@@ -1,0 +1,111 @@
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import type { ProbeResult } from "../result/index.js";
+import { nextRegionState, type RegionCounter } from "../verdict/index.js";
+import { packJson, unpackJson } from "./codec.js";
+import { mapLimit, queryAll, type StoreContext } from "./context.js";
+import { keys } from "./keys.js";
+import { StoreWriteError, withRetry } from "./retry.js";
+import type { LatestEntry, WriteSummary } from "./types.js";
+
+/** Latest result and threshold counter of one check in one region. */
+interface StateEntry extends RegionCounter {
+  result: ProbeResult;
+}
+type StateBlob = Record<string, StateEntry>;
+
+/** The state blob must fit one item; beyond this, raise the store's `shards`. */
+const MAX_STATE_BYTES = 380_000;
+const MAX_CONFLICTS = 10;
+
+/**
+ * Fold results into the region × shard state blob (read, fold, conditional put on a
+ * version number, retry on a concurrent writer). Redelivered results change nothing and
+ * cost no write. Returns the region-state transitions and whether the blob is new.
+ */
+export async function updateState(
+  ctx: StoreContext,
+  region: string,
+  shard: number,
+  results: ProbeResult[],
+): Promise<{ transitions: WriteSummary["transitions"]; created: boolean }> {
+  const key = { pk: keys.state(region), sk: keys.stateShard(shard) };
+  for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
+    const current = await withRetry("GetItem", ctx.retry, () =>
+      ctx.doc.send(new GetCommand({ TableName: ctx.table, Key: key, ConsistentRead: true })),
+    );
+    const version = current.Item?.v as number | undefined;
+    const blob: StateBlob = current.Item ? unpackJson<StateBlob>(current.Item.d as Uint8Array) : {};
+    const transitions: WriteSummary["transitions"] = [];
+    let changed = false;
+    for (const result of [...results].sort((a, b) => a.at.localeCompare(b.at))) {
+      const previous = blob[result.checkId];
+      const next = nextRegionState(previous, result, ctx.thresholds);
+      if (previous && next === previous) continue;
+      changed = true;
+      const from = previous?.state ?? "unknown";
+      if (next.state !== from) transitions.push({ checkId: result.checkId, from, to: next.state, at: result.at });
+      blob[result.checkId] = { ...next, result };
+    }
+    if (!changed) return { transitions: [], created: false };
+    const packed = packJson(blob);
+    if (packed.byteLength > MAX_STATE_BYTES) {
+      throw new Error(`region state ${region}/${shard} is ${packed.byteLength} bytes: create the store with more shards`);
+    }
+    try {
+      await withRetry("PutItem", ctx.retry, () =>
+        ctx.doc.send(
+          new PutCommand({
+            TableName: ctx.table,
+            Item: { ...key, d: packed, v: (version ?? 0) + 1, updatedAt: ctx.now().toISOString() },
+            ConditionExpression: version === undefined ? "attribute_not_exists(pk)" : "v = :v",
+            ExpressionAttributeValues: version === undefined ? undefined : { ":v": version },
+          }),
+        ),
+      );
+      return { transitions, created: version === undefined };
+    } catch (error) {
+      if (!(error instanceof Error && error.name === "ConditionalCheckFailedException")) throw error;
+    }
+  }
+  throw new StoreWriteError(`region state ${region}/${shard}: too many concurrent writers`, results.length);
+}
+
+/** Regions that ever wrote results (one small partition, read with Query). */
+export async function listRegions(ctx: StoreContext): Promise<string[]> {
+  const items = await queryAll(ctx, {
+    KeyConditionExpression: "pk = :pk",
+    ExpressionAttributeValues: { ":pk": keys.regions },
+  });
+  return items.map((item) => item.sk as string);
+}
+
+export async function registerRegion(ctx: StoreContext, region: string): Promise<void> {
+  await withRetry("PutItem", ctx.retry, () =>
+    ctx.doc.send(new PutCommand({ TableName: ctx.table, Item: { pk: keys.regions, sk: region } })),
+  );
+}
+
+/** Latest result and state of every check in every region: one Query per region. */
+export async function readLatest(ctx: StoreContext): Promise<LatestEntry[]> {
+  const regions = await listRegions(ctx);
+  const perRegion = await mapLimit(regions, 8, async (region) => {
+    const items = await queryAll(ctx, {
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :shard)",
+      ExpressionAttributeValues: { ":pk": keys.state(region), ":shard": "SHARD#" },
+    });
+    return items.flatMap((item) =>
+      Object.entries(unpackJson<StateBlob>(item.d as Uint8Array)).map(
+        ([checkId, entry]): LatestEntry => ({
+          checkId,
+          region,
+          result: entry.result,
+          state: entry.state,
+          consecutiveFailures: entry.consecutiveFailures,
+          consecutivePasses: entry.consecutivePasses,
+          since: entry.since,
+        }),
+      ),
+    );
+  });
+  return perRegion.flat().sort((a, b) => a.checkId.localeCompare(b.checkId) || a.region.localeCompare(b.region));
+}
