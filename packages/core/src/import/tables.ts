@@ -1,0 +1,150 @@
+import type { Direction, Protocol, Requirement, RequirementLevel } from "../catalog/schema.js";
+import {
+  cleanText,
+  customerKey,
+  findCondition,
+  findDefaultPort,
+  geoOfTab,
+  parseDestinationCell,
+  parseDirectionCell,
+  parseGeoCell,
+  parseLevelCell,
+  parsePortCell,
+  parseProtocolCell,
+  type DestinationCell,
+  type PortSpec,
+} from "./cells.js";
+import type { Table } from "./page.js";
+import type { Draft, Report } from "./draft.js";
+
+type Role = "destination" | "peer" | "port" | "protocol" | "direction" | "level" | "geo" | "component" | "use" | "notes";
+
+/** What a column holds, from its header words; undefined when not recognised. */
+export function roleOf(header: string): Role | undefined {
+  const h = cleanText(header).toLowerCase().replace(/\?$/, "");
+  if (/source\s*\/\s*destination|destination\s*\/\s*source|^source\b|^peer|^remote|^from\b/.test(h)) return "peer";
+  if (/^destination|^target/.test(h)) return "destination";
+  if (/host|\bip\b|dns|domain|endpoint|address|fqdn|url|server/.test(h)) return "peer";
+  if (/region|geo|location|availability/.test(h)) return "geo";
+  if (/^proto|transport/.test(h)) return "protocol";
+  if (/port/.test(h)) return "port";
+  if (/direction|^type$|traffic|flow|^rule/.test(h)) return "direction";
+  if (/required|requirement|mandatory|optional|necessity|^level/.test(h)) return "level";
+  if (/machine|component|node type|^role/.test(h)) return "component";
+  if (/^use|purpose|function|service|^name/.test(h)) return "use";
+  if (/note|description|comment|detail|reason|^why/.test(h)) return "notes";
+  return undefined;
+}
+
+/** Direction a table implies by its heading when it has no direction column. */
+function directionOfHeading(heading: string): Direction | undefined {
+  const h = heading.toLowerCase();
+  if (/\bbetween\b|\binternal\b|node-to-node|intra|cluster nodes|peer/.test(h)) return "internal";
+  if (/\binbound\b|\bingress\b/.test(h)) return "ingress";
+  if (/\boutbound\b|\begress\b|allowlist|outgoing/.test(h)) return "egress";
+  return undefined;
+}
+
+/** Reads one table's rows into requirement drafts, reporting what it cannot classify. */
+export function draftsFromTable(table: Table, pageSaysTcp: boolean, report: Report): Draft[] {
+  const roles = table.headers.map(roleOf);
+  const col = (role: Role) => roles.indexOf(role);
+  const hostCol = col("destination") >= 0 ? col("destination") : col("peer");
+  if (col("port") < 0 && hostCol < 0) {
+    report.unclassified.push({ line: table.line, text: table.headers.join(" | "), reason: "table has neither a host nor a port column; not imported" });
+    return [];
+  }
+  table.headers.forEach((h, k) => {
+    if (roles[k] === undefined && h.trim() !== "") report.unclassified.push({ line: table.line, text: h, reason: "column not recognised; ignored" });
+  });
+  const headingDirection = directionOfHeading(table.heading);
+  if (col("direction") < 0 && !headingDirection) report.assumptions.push({ line: table.line, text: table.heading, reason: "no direction column or heading word: rows taken as egress" });
+  if (col("protocol") < 0 && !pageSaysTcp) report.assumptions.push({ line: table.line, text: table.heading, reason: "no protocol column: rows taken as TCP unless the port cell says otherwise" });
+  if (col("level") < 0) report.assumptions.push({ line: table.line, text: table.heading, reason: "no level column: rows taken as required unless a note states a condition" });
+  if (col("port") < 0) report.unclassified.push({ line: table.line, text: table.heading, reason: "no port column: rows imported without a port (not probed until one is set)" });
+
+  const drafts: Draft[] = [];
+  let component = cleanText(table.heading) || "General";
+  table.rows.forEach((row, r) => {
+    const cell = (role: Role) => (col(role) >= 0 ? (row.cells[col(role)] ?? "") : "");
+    const note = (why: string, text: string) => report.unclassified.push({ line: row.line, text: cleanText(text), reason: why });
+    if (col("component") >= 0 && cleanText(cell("component")) !== "") component = cleanText(cell("component"));
+    const source = { line: row.line, table: table.index, row: r + 1 };
+    const texts = [cell("notes"), cell("use"), cell("level")];
+
+    let geos: string[] | undefined = table.tab ? [geoOfTab(table.tab)] : undefined;
+    if (col("geo") >= 0) {
+      const g = parseGeoCell(cell("geo"));
+      if (g === undefined) note("geography not understood", cell("geo"));
+      else if (g !== "all") geos = g;
+    }
+
+    const dest: DestinationCell | undefined = hostCol >= 0 ? parseDestinationCell(row.cells[hostCol] ?? "") : undefined;
+    const portCell = col("port") >= 0 ? parsePortCell(cell("port")) : undefined;
+    if (col("port") >= 0 && !portCell) note("port not understood; imported without a port", cell("port"));
+    if (portCell?.alternatives) report.assumptions.push({ line: row.line, text: cell("port"), reason: `alternatives "${portCell.alternatives}": each port listed` });
+
+    let protocols: Protocol[] = ["tcp"];
+    if (col("protocol") >= 0) {
+      const p = parseProtocolCell(cell("protocol"));
+      if (p) protocols = p;
+      else note("protocol not understood; taken as TCP", cell("protocol"));
+    }
+    if (portCell?.protocol) protocols = [portCell.protocol];
+
+    let directions: Direction[] = [headingDirection ?? "egress"];
+    if (col("direction") >= 0) {
+      const d = parseDirectionCell(cell("direction"));
+      const asProtocol = d ? undefined : parseProtocolCell(cell("direction"));
+      if (d) directions = d;
+      else if (asProtocol) protocols = asProtocol;
+      else note("direction not understood; taken as egress", cell("direction"));
+    }
+
+    const condition = findCondition(texts);
+    let level: RequirementLevel = parseLevelCell(cell("level")) ?? "required";
+    if (col("level") >= 0 && !parseLevelCell(cell("level")) && !condition) note("level not understood; taken as required", cell("level"));
+    if (condition) level = "conditional";
+
+    const userDefined = /port is user[- ]defined|user[- ]defined port|configurable port/i.test(texts.join(" "));
+    const custom = portCell?.custom || userDefined;
+    const ports: PortSpec[] = portCell?.ports.length ? portCell.ports : dest?.port ? [{ port: dest.port }] : [{}];
+    const portDefault = custom ? (userDefined ? portCell?.ports[0]?.port : findDefaultPort(row.cells)) : undefined;
+
+    for (const direction of directions) {
+      const { destination, peer } = endpoints(direction, dest, roles[hostCol], component, table.heading);
+      const portKey = custom ? `${customerKey(dest?.kind === "loopback" ? (dest.described ?? "loopback") : destination)}-port` : undefined;
+      for (const spec of custom ? [{}] : ports) {
+        for (const protocol of protocols) {
+          const requirement: Omit<Requirement, "id" | "source"> = {
+            destination,
+            ...(peer ? { peer } : {}),
+            ...(dest?.addresses ? { addresses: dest.addresses } : {}),
+            ...(protocol === "icmp" ? {} : spec),
+            ...(portKey && protocol !== "icmp" ? { portKey } : {}),
+            ...(portDefault !== undefined && protocol !== "icmp" ? { portDefault } : {}),
+            protocol,
+            direction,
+            level,
+            ...(condition ? { condition } : {}),
+            ...(geos ? { geos } : {}),
+            ...(cleanText(cell("use")) ? { use: cleanText(cell("use")) } : {}),
+            ...(cleanText(cell("notes")) ? { description: cleanText(cell("notes")) } : {}),
+          };
+          drafts.push({ component, requirement, source, bidirectional: directions.length > 1 });
+        }
+      }
+    }
+  });
+  return drafts;
+}
+
+/**
+ * Which end a probe connects to. A "Destination" column names it; a host/peer column names the
+ * remote side, so for inbound rows the destination is the component's own host (a customer host).
+ */
+function endpoints(direction: Direction, dest: DestinationCell | undefined, role: Role | undefined, component: string, heading: string): { destination: string; peer?: string } {
+  if (!dest) return { destination: `<${customerKey(heading.replace(/\b(ports?|between)\b/gi, ""))}>` };
+  if (direction === "ingress" && role === "peer") return { destination: `<${customerKey(component)}>`, peer: dest.described ?? dest.destination };
+  return { destination: dest.destination };
+}

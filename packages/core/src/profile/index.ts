@@ -1,0 +1,72 @@
+import { readFile } from "node:fs/promises";
+import * as v from "valibot";
+import { parse as parseYaml } from "yaml";
+import { describeIssues } from "../catalog/schema.js";
+
+const TargetUri = v.pipe(v.string(), v.regex(/^[a-z][a-z0-9+.-]*:\/\/\S+$/, "a target URI such as tcp://host:443"));
+const HostValue = v.union([v.pipe(v.string(), v.minLength(1)), v.pipe(v.array(v.pipe(v.string(), v.minLength(1))), v.minLength(1))]);
+
+/** One expectation: a requirement id or target whose probe must come out `blocked` (or `reachable`). */
+export const ExpectationRuleSchema = v.pipe(
+  v.strictObject({
+    requirement: v.optional(v.string()),
+    target: v.optional(TargetUri),
+    expect: v.picklist(["blocked", "reachable"]),
+  }),
+  v.check((e) => (e.requirement === undefined) !== (e.target === undefined), "give exactly one of requirement or target"),
+);
+
+/** What to probe (DESIGN.md § Catalog): products × geo × placeholder values × customer hosts. */
+export const ProfileSchema = v.strictObject({
+  products: v.optional(v.array(v.pipe(v.string(), v.minLength(1))), []),
+  /** Vendor geography (Kong au/eu/in/me/us, StrongDM us/uk/eu). */
+  geo: v.optional(v.string()),
+  /** Placeholder values: CONTROL_PLANE_ID, PORTAL_ID, region… */
+  set: v.optional(v.record(v.string(), v.string()), {}),
+  /** Customer hosts named by `<key>` destinations: node, load-balancer, gateway, smtp-relay… */
+  hosts: v.optional(v.record(v.string(), HostValue), {}),
+  /** AWS regions the probes run in (never mixed with `geo`). */
+  regions: v.optional(v.array(v.pipe(v.string(), v.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "an AWS region such as eu-west-1")))),
+  intervalS: v.optional(v.pipe(v.number(), v.integer(), v.minValue(10), v.maxValue(86_400))),
+  expectations: v.optional(v.array(ExpectationRuleSchema), []),
+  /** Forward proxy for outbound probes, e.g. http://proxy.internal:3128. */
+  proxy: v.optional(v.pipe(v.string(), v.regex(/^https?:\/\/[^\s/]+(:\d+)?\/?$/, "an http://host:port proxy URL"))),
+  /** Extra raw targets probed as they are. */
+  targets: v.optional(v.array(TargetUri), []),
+});
+
+export type Profile = v.InferOutput<typeof ProfileSchema>;
+export type ProfileInput = v.InferInput<typeof ProfileSchema>;
+
+/** The profile text is not valid JSON/YAML or does not match the schema; the message names the field path. */
+export class ProfileError extends Error {
+  override name = "ProfileError";
+}
+
+/** Parses a profile from JSON or YAML text (chosen by the file name; YAML accepts JSON too). */
+export function parseProfile(text: string, filename = "profile"): Profile {
+  let data: unknown;
+  try {
+    data = filename.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new ProfileError(`${filename}: not valid ${filename.endsWith(".json") ? "JSON" : "YAML"}: ${firstLine(error)}`);
+  }
+  const result = v.safeParse(ProfileSchema, data ?? {});
+  if (!result.success) throw new ProfileError(`${filename}: ${describeIssues(result.issues)}`);
+  return result.output;
+}
+
+/** Reads and parses a profile file. */
+export async function loadProfile(path: string): Promise<Profile> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new ProfileError(`${path}: cannot read profile: ${(error as NodeJS.ErrnoException).code ?? firstLine(error)}`);
+  }
+  return parseProfile(text, path);
+}
+
+function firstLine(error: unknown): string {
+  return String(error instanceof Error ? error.message : error).split("\n")[0] ?? "";
+}
