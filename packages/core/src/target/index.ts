@@ -200,7 +200,7 @@ export function formatTarget(target: Target): string {
       break;
     case "http": {
       const defaultPort = target.scheme === "https" ? 443 : 80;
-      const authority = target.port === defaultPort ? bracket(target.host) : hostPort(target.host, `${target.port}`);
+      const authority = target.port === defaultPort ? bracketHost(target.host) : hostPort(target.host, `${target.port}`);
       const [pathname = "/", existing] = splitOnce(target.path, "?");
       uri = `${target.scheme}://${authority}${pathname}`;
       if (existing) query.push(existing);
@@ -220,7 +220,7 @@ export function formatTarget(target: Target): string {
       if (target.payloadHex) query.push(`payload=${target.payloadHex}`);
       break;
     case "icmp":
-      uri = `icmp://${bracket(target.host)}`;
+      uri = `icmp://${bracketHost(target.host)}`;
       if (target.fallbackPort !== 443) query.push(`port=${target.fallbackPort}`);
       break;
   }
@@ -237,10 +237,11 @@ export function kindOfUri(uri: string): Kind | undefined {
 
 /** `host:port` with IPv6 literals in brackets. */
 export function hostPort(host: string, port: string | number): string {
-  return `${bracket(host)}:${port}`;
+  return `${bracketHost(host)}:${port}`;
 }
 
-function bracket(host: string): string {
+/** A host as it appears in a URI or Host header: IPv6 literals in brackets. */
+export function bracketHost(host: string): string {
   return isIP(host) === 6 ? `[${host}]` : host;
 }
 

@@ -1,0 +1,120 @@
+import type { ProbeResult } from "../result/index.js";
+import type { TcpTarget } from "../target/index.js";
+import { Clock, dialPort, failureResult, isSelfConnect, makeResult, openTcp, ProbeFailure, resolveHost } from "./common.js";
+import { reach } from "./connection.js";
+import { connectThroughProxy } from "./proxy.js";
+import type { ProbeContext, Prober } from "./types.js";
+
+/** Concurrent connects of a range scan unless `ctx.rangeConcurrency` says otherwise. */
+export const DEFAULT_RANGE_CONCURRENCY = 200;
+
+/** TCP connect: one result, or for a port range one result per open port plus a summary. */
+export const probeTcp: Prober = async (target, ctx) => {
+  if (target.kind !== "tcp") throw new TypeError(`probeTcp got a ${target.kind} target`);
+  return target.portEnd === undefined ? [await connectOnce(target, ctx)] : scanRange(target, target.portEnd, ctx);
+};
+
+async function connectOnce(target: TcpTarget, ctx: ProbeContext): Promise<ProbeResult> {
+  const clock = new Clock(ctx);
+  let tunnel: Awaited<ReturnType<typeof reach>>;
+  try {
+    tunnel = await reach(ctx, clock, target.host, target.port);
+  } catch (error) {
+    return failureResult(error, target, ctx, clock);
+  }
+  const { socket } = tunnel;
+  const phases = { ...(tunnel.dnsMs === undefined ? {} : { dnsMs: tunnel.dnsMs }), connectMs: tunnel.connectMs };
+  const selfConnect = !ctx.proxy && isSelfConnect(socket);
+  const local = { localAddress: socket.localAddress, localPort: socket.localPort };
+  socket.destroy();
+  if (selfConnect) {
+    return makeResult(target, ctx, clock, { outcome: "tcp_refused", phases, remoteAddress: tunnel.remoteAddress, detail: { ...tunnel.detail, ...local, selfConnect: true } });
+  }
+  return makeResult(target, ctx, clock, { outcome: "ok", phases, remoteAddress: tunnel.remoteAddress, detail: { ...tunnel.detail, ...local } });
+}
+
+type PortState = "open" | "closed" | "filtered";
+
+/**
+ * Scans `target.port`..`portEnd` with at most `ctx.rangeConcurrency` connects in flight, each within
+ * `ctx.timeoutMs`. Closed = refused (or a self-connect), filtered = timeout or unreachable.
+ * The summary passes only when every port is open (blocked: when none is).
+ */
+async function scanRange(target: TcpTarget, portEnd: number, ctx: ProbeContext): Promise<ProbeResult[]> {
+  const clock = new Clock(ctx);
+  let address: string | undefined;
+  let dnsMs: number | undefined;
+  if (!ctx.proxy) {
+    try {
+      ({ address, dnsMs } = await resolveHost(target.host, ctx, clock));
+    } catch (error) {
+      return [failureResult(error, target, ctx, clock)];
+    }
+  }
+  const open: { port: number; result: ProbeResult }[] = [];
+  const counts: Record<PortState, number> = { open: 0, closed: 0, filtered: 0 };
+  const errnos: Record<string, number> = {};
+  let selfConnects = 0;
+
+  const probePort = async (port: number): Promise<void> => {
+    const portTarget: TcpTarget = { kind: "tcp", host: target.host, port, ...(target.expect ? { expect: target.expect } : {}) };
+    const portClock = new Clock(ctx);
+    const dialled = dialPort(ctx, target.host, port);
+    try {
+      const opened = address === undefined
+        ? await connectThroughProxy(ctx, portClock, target.host, dialled.port)
+        : { ...(await openTcp(ctx, address, dialled.port, ctx.timeoutMs)), remoteAddress: address };
+      const self = address !== undefined && isSelfConnect(opened.socket);
+      opened.socket.destroy();
+      if (self) {
+        selfConnects += 1;
+        counts.closed += 1;
+        return;
+      }
+      counts.open += 1;
+      open.push({ port, result: makeResult(portTarget, ctx, portClock, {
+        outcome: "ok",
+        checkId: `${ctx.checkId}-${port}`,
+        phases: { connectMs: opened.connectMs },
+        remoteAddress: opened.remoteAddress,
+        detail: dialled.detail,
+      }) });
+    } catch (error) {
+      if (!(error instanceof ProbeFailure)) throw error;
+      if (error.outcome === "tcp_refused") counts.closed += 1;
+      else counts.filtered += 1;
+      const errno = typeof error.detail.errno === "string" ? error.detail.errno : error.outcome;
+      errnos[errno] = (errnos[errno] ?? 0) + 1;
+    }
+  };
+
+  const ports = Array.from({ length: portEnd - target.port + 1 }, (_, i) => target.port + i);
+  const workers = Math.max(1, Math.min(ctx.rangeConcurrency ?? DEFAULT_RANGE_CONCURRENCY, ports.length));
+  let next = 0;
+  await Promise.all(Array.from({ length: workers }, async () => {
+    while (next < ports.length && !ctx.signal?.aborted) await probePort(ports[next++]!);
+  }));
+
+  open.sort((a, b) => a.port - b.port);
+  const openPorts = open.map((entry) => entry.port);
+  const total = ports.length;
+  const scanned = counts.open + counts.closed + counts.filtered;
+  const outcome = counts.open === total ? "ok" : counts.filtered > 0 ? (errnos.ETIMEDOUT || errnos.tcp_timeout ? "tcp_timeout" : "host_unreachable") : "tcp_refused";
+  const summary = makeResult(target, ctx, clock, {
+    outcome,
+    reached: counts.open > 0,
+    phases: dnsMs === undefined ? {} : { dnsMs },
+    ...(address ? { remoteAddress: address } : {}),
+    detail: {
+      range: `${target.port}-${portEnd}`,
+      ports: total,
+      ...counts,
+      openPorts,
+      ...(scanned < total ? { notScanned: total - scanned } : {}),
+      ...(selfConnects ? { selfConnects } : {}),
+      errors: errnos,
+      concurrency: workers,
+    },
+  });
+  return [...open.map((entry) => entry.result), summary];
+}

@@ -1,0 +1,143 @@
+import { readFile } from "node:fs/promises";
+import { isIP, type Socket } from "node:net";
+import * as tls from "node:tls";
+import type { Outcome } from "../result/index.js";
+import { Clock, failureResult, lap, makeResult, ProbeFailure } from "./common.js";
+import { reach } from "./connection.js";
+import type { ProbeContext, Prober } from "./types.js";
+
+const EXPIRY_ERRORS = new Set(["CERT_HAS_EXPIRED", "CERT_NOT_YET_VALID"]);
+const NAME_ERRORS = new Set(["ERR_TLS_CERT_ALTNAME_INVALID", "HOSTNAME_MISMATCH"]);
+
+/** What the handshake showed: protocol, cipher and the peer certificate's identity. */
+export interface Handshake {
+  socket: tls.TLSSocket;
+  tlsMs: number;
+  /** `ok` or the tls_* outcome the certificate deserves. */
+  outcome: Outcome;
+  detail: Record<string, unknown>;
+}
+
+/** The trust store for a probe: system roots + `ctx.ca` + the target's `ca=` file. */
+export async function trustedCas(ctx: ProbeContext, caFile: string | undefined): Promise<string[] | undefined> {
+  const extra = [...(ctx.ca ?? [])];
+  if (caFile) {
+    try {
+      extra.push(await readFile(caFile, "utf8"));
+    } catch (error) {
+      throw new ProbeFailure("invalid_target", { error: `cannot read ca file ${caFile}: ${(error as Error).message}` });
+    }
+  }
+  return extra.length ? [...tls.rootCertificates, ...extra] : undefined;
+}
+
+/**
+ * TLS handshake over an already connected socket. The certificate is checked by hand (not by
+ * `rejectUnauthorized`) so an expired, untrusted or misnamed certificate still shows what it is.
+ */
+export function handshake(socket: Socket, opts: { name: string; servername?: string; ca: string[] | undefined; timeoutMs: number; signal?: AbortSignal; alpn?: string[] }): Promise<Handshake> {
+  const stop = lap();
+  const nameToCheck = opts.servername ?? opts.name;
+  return new Promise((resolve, reject) => {
+    const secure = tls.connect({
+      socket,
+      // SNI must not carry an IP literal (RFC 6066); the name check below still covers IP SANs.
+      ...(isIP(nameToCheck) ? {} : { servername: nameToCheck }),
+      ...(opts.ca ? { ca: opts.ca } : {}),
+      ...(opts.alpn ? { ALPNProtocols: opts.alpn } : {}),
+      rejectUnauthorized: false,
+      checkServerIdentity: (_host, cert) => tls.checkServerIdentity(nameToCheck, cert),
+    });
+    const finish = (failure?: ProbeFailure) => {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener("abort", onAbort);
+      secure.off("error", onError);
+      if (failure) {
+        secure.destroy();
+        socket.destroy();
+        reject(failure);
+      }
+    };
+    const onError = (error: Error & { code?: string }) =>
+      finish(new ProbeFailure("tls_handshake_failed", { tlsMs: stop(), ...(error.code ? { errno: error.code } : {}), error: error.message }));
+    const onAbort = () => finish(new ProbeFailure("tls_handshake_failed", { tlsMs: stop(), error: "handshake timed out" }));
+    const timer = setTimeout(onAbort, opts.timeoutMs);
+    opts.signal?.addEventListener("abort", onAbort, { once: true });
+    secure.once("error", onError);
+    secure.once("secureConnect", () => {
+      finish();
+      const tlsMs = stop();
+      const cert = secure.getPeerCertificate();
+      const authorizationError = secure.authorizationError ? String(secure.authorizationError) : undefined;
+      resolve({
+        socket: secure,
+        tlsMs,
+        outcome: certificateOutcome(authorizationError, cert),
+        detail: {
+          protocol: secure.getProtocol(),
+          cipher: secure.getCipher()?.name,
+          ...(secure.alpnProtocol ? { alpn: secure.alpnProtocol } : {}),
+          ...(nameToCheck !== opts.name ? { servername: nameToCheck } : {}),
+          ...(authorizationError ? { authorizationError } : {}),
+          cert: describeCertificate(cert),
+        },
+      });
+    });
+  });
+}
+
+/** Expiry wins over trust, trust over name: the first thing an operator has to fix. */
+function certificateOutcome(authorizationError: string | undefined, cert: tls.PeerCertificate): Outcome {
+  if (!authorizationError) return "ok";
+  if (EXPIRY_ERRORS.has(authorizationError) || (cert.valid_to && Date.parse(cert.valid_to) < Date.now())) return "tls_cert_expired";
+  if (NAME_ERRORS.has(authorizationError)) return "tls_name_mismatch";
+  return "tls_cert_untrusted";
+}
+
+function describeCertificate(cert: tls.PeerCertificate): Record<string, unknown> {
+  if (!cert || Object.keys(cert).length === 0) return {};
+  return {
+    subject: distinguishedName(cert.subject),
+    san: cert.subjectaltname ? cert.subjectaltname.split(", ") : [],
+    issuer: distinguishedName(cert.issuer),
+    validFrom: new Date(cert.valid_from).toISOString(),
+    validTo: new Date(cert.valid_to).toISOString(),
+    serialNumber: cert.serialNumber,
+    fingerprint256: cert.fingerprint256,
+  };
+}
+
+function distinguishedName(name: tls.Certificate | undefined): string {
+  if (!name) return "";
+  return Object.entries(name)
+    .map(([key, value]) => `${key}=${Array.isArray(value) ? value.join("+") : value}`)
+    .join(", ");
+}
+
+/** TLS handshake: protocol, cipher, certificate identity; expired / untrusted / name mismatch outcomes. */
+export const probeTls: Prober = async (target, ctx) => {
+  if (target.kind !== "tls") throw new TypeError(`probeTls got a ${target.kind} target`);
+  const clock = new Clock(ctx);
+  let carried: Record<string, unknown> = {};
+  try {
+    const ca = await trustedCas(ctx, target.caFile);
+    const tunnel = await reach(ctx, clock, target.host, target.port);
+    carried = { ...tunnel.detail, dnsMs: tunnel.dnsMs, connectMs: tunnel.connectMs, remoteAddress: tunnel.remoteAddress };
+    const shook = await handshake(tunnel.socket, {
+      name: target.host,
+      ...(target.servername ? { servername: target.servername } : {}),
+      ca,
+      timeoutMs: clock.remaining(),
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+    shook.socket.destroy();
+    return [makeResult(target, ctx, clock, {
+      outcome: shook.outcome,
+      phases: { ...(tunnel.dnsMs === undefined ? {} : { dnsMs: tunnel.dnsMs }), connectMs: tunnel.connectMs, tlsMs: shook.tlsMs },
+      remoteAddress: tunnel.remoteAddress,
+      detail: { ...tunnel.detail, ...shook.detail },
+    })];
+  } catch (error) {
+    return [failureResult(error, target, ctx, clock, { detail: carried })];
+  }
+};
