@@ -1,7 +1,60 @@
-import { processIO, type CliIO } from "./io.js";
+import { processIO, UsageError, type CliIO, type Command } from "./io.js";
+import { catalog } from "./commands/catalog.js";
+import { importCommand } from "./commands/import.js";
+import { plan } from "./commands/plan.js";
+import { status } from "./commands/status.js";
 
-/** Entry point of the `probemesh` command; returns the exit code. */
+export const USAGE = `usage: probemesh <command> [options]
+
+  catalog list [--json]                     built-in products
+  catalog show <product> [--json]           a product's requirements, with source lines
+  catalog diff <old> <new> [--json]         added/removed/changed requirements (exit 1 if any)
+  plan --product <id> [--geo g] [--set KEY=VALUE]… [--profile file] [--json]
+  check [<target>…] [--product <id> --geo g --set K=V…] [--profile file]
+        [--json | --junit file] [--timeout ms] [--concurrency n] [--expect-blocked <target>]
+  import <vendor-doc file | -> [--json] [--product id] [--overrides file]
+  status [--api url] [--json]
+
+exit codes: 0 ok, 1 a required check failed / something changed, 2 bad usage or input
+`;
+
+/** `check` belongs to its own module; loaded on demand so the other commands start fast. */
+const check: Command = async (args, io) => {
+  const specifier = "./commands/check.js";
+  const mod = (await import(specifier)) as { check?: Command };
+  if (!mod.check) throw new Error("commands/check.js does not export check");
+  return mod.check(args, io);
+};
+
+const COMMANDS: Record<string, Command> = { catalog, plan, check, import: importCommand, status };
+
+/** Names of errors that mean bad usage or bad input: one line on stderr, exit 2. */
+const INPUT_ERRORS = new Set(["UsageError", "PlanError", "ProfileError", "CatalogError", "ImportError", "UnknownProductError", "TargetError"]);
+
+/** Entry point of the `probemesh` command; returns the exit code and never throws. */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
-  io.stderr.write(`probemesh: not implemented yet: ${argv.join(" ")}\n`);
-  return 2;
+  const [name, ...args] = argv;
+  try {
+    if (name === "--help" || name === "-h" || name === "help") {
+      io.stdout.write(USAGE);
+      return 0;
+    }
+    if (name === undefined) throw new UsageError("no command given (try: probemesh --help)");
+    const command = COMMANDS[name];
+    if (!command) throw new UsageError(`unknown command "${name}" (valid: ${Object.keys(COMMANDS).join(", ")})`);
+    if (args.includes("--help") || args.includes("-h")) {
+      io.stdout.write(USAGE);
+      return 0;
+    }
+    return await command(args, io);
+  } catch (error) {
+    const err = error instanceof Error ? error : new Error(String(error));
+    const line = err.message.split("\n")[0];
+    if (INPUT_ERRORS.has(err.name) || error instanceof UsageError) {
+      io.stderr.write(`probemesh: ${line}\n`);
+      return 2;
+    }
+    io.stderr.write(`probemesh: internal error: ${line}${io.env.PROBEMESH_DEBUG ? `\n${err.stack}` : " (set PROBEMESH_DEBUG=1 for details)"}\n`);
+    return 1;
+  }
 }

@@ -1,0 +1,79 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { diffCatalogs, formatDiff, getCatalog, importPage, isProduct, isUnchanged, listProducts, parseCatalog, type Catalog } from "@probemesh/core";
+import { UsageError, type CliIO, type Command } from "../io.js";
+import { columns, parse } from "./args.js";
+
+const USAGE = "probemesh catalog list|show <product>|diff <old> <new> [--json]";
+
+/** `probemesh catalog list|show|diff`. */
+export const catalog: Command = async (args, io) => {
+  const { values, positionals } = parse(args, { json: { type: "boolean" } }, USAGE);
+  const [sub, ...rest] = positionals;
+  const json = values.json === true;
+  if (sub === "list" && rest.length === 0) return list(io, json);
+  if (sub === "show" && rest.length === 1) return show(io, rest[0]!, json);
+  if (sub === "diff" && rest.length === 2) return diff(io, rest[0]!, rest[1]!, json);
+  throw new UsageError(`usage: ${USAGE}`);
+};
+
+function list(io: CliIO, json: boolean): number {
+  const products = listProducts();
+  if (json) io.stdout.write(`${JSON.stringify(products, null, 2)}\n`);
+  else io.stdout.write(columns([["PRODUCT", "NAME", "GEOS", "REQUIREMENTS"], ...products.map((p) => [p.product, p.name, p.geos.join(",") || "-", String(p.requirements)])]));
+  return 0;
+}
+
+function show(io: CliIO, id: string, json: boolean): number {
+  const c = getCatalog(id);
+  if (json) {
+    io.stdout.write(`${JSON.stringify(c, null, 2)}\n`);
+    return 0;
+  }
+  io.stdout.write(`${c.name} (${c.product}) — source ${c.source.file}${c.geos.length ? `, geos ${c.geos.join(", ")}` : ""}\n`);
+  for (const component of c.components) {
+    io.stdout.write(`\n${component.name}\n`);
+    const rows = component.requirements.map((r) => [
+      r.id,
+      r.destination,
+      r.portEnd !== undefined ? `${r.port}-${r.portEnd}` : String(r.port ?? (r.portKey ? `${r.portKey}${r.portDefault ? `=${r.portDefault}` : ""}` : "-")),
+      r.protocol,
+      r.direction,
+      r.condition ? `${r.level}: ${r.condition}` : r.level,
+      r.geos?.join(",") ?? "all",
+      `line ${r.source.line}`,
+    ]);
+    io.stdout.write(columns([["ID", "DESTINATION", "PORT", "PROTO", "DIRECTION", "LEVEL", "GEOS", "SOURCE"], ...rows]));
+  }
+  return 0;
+}
+
+async function diff(io: CliIO, oldRef: string, newRef: string, json: boolean): Promise<number> {
+  const [before, after] = [await load(io, oldRef), await load(io, newRef)];
+  const result = diffCatalogs(before, after);
+  if (json) io.stdout.write(`${JSON.stringify({ equal: isUnchanged(result), ...result }, null, 2)}\n`);
+  else io.stdout.write(isUnchanged(result) ? "no changes\n" : `${formatDiff(result).join("\n")}\n`);
+  return isUnchanged(result) ? 0 : 1;
+}
+
+/** A built-in product id, a catalog JSON file, or a vendor page (imported on the fly). */
+async function load(io: CliIO, ref: string): Promise<Catalog> {
+  if (isProduct(ref)) return getCatalog(ref);
+  let text: string;
+  try {
+    text = await readFile(resolve(io.cwd, ref), "utf8");
+  } catch (error) {
+    throw new UsageError(`${ref}: not a product id and not a readable file (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+  if (/^\s*\{/.test(text)) {
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (error) {
+      throw new UsageError(`${ref}: invalid JSON: ${(error as Error).message}`);
+    }
+    const inner = (data as { catalog?: unknown }).catalog;
+    return parseCatalog(inner ?? data, ref);
+  }
+  return importPage(text, { file: ref }).catalog;
+}

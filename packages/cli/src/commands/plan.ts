@@ -1,0 +1,38 @@
+import { loadProfile, plan as expand, type PlanResult } from "@probemesh/core";
+import { resolve } from "node:path";
+import { UsageError, type CliIO, type Command } from "../io.js";
+import { columns, parse, parseSets } from "./args.js";
+
+const USAGE = "probemesh plan --product <id> [--geo g] [--set KEY=VALUE]… [--profile file] [--json]";
+
+/** `probemesh plan`: catalog × geo × values → checks, needs, skipped. */
+export const plan: Command = async (args, io) => {
+  const { values, positionals } = parse(
+    args,
+    { product: { type: "string" }, geo: { type: "string" }, set: { type: "string", multiple: true }, profile: { type: "string" }, json: { type: "boolean" } },
+    USAGE,
+  );
+  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}" (usage: ${USAGE})`);
+  const profile = values.profile ? await loadProfile(resolve(io.cwd, values.profile)) : undefined;
+  if (!values.product && !profile) throw new UsageError(`--product or --profile is required (usage: ${USAGE})`);
+  const result = expand({
+    ...(values.product ? { product: values.product } : {}),
+    ...(values.geo ? { geo: values.geo } : {}),
+    set: parseSets(values.set),
+    ...(profile ? { profile } : {}),
+  });
+  if (values.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  else printPlan(io, result);
+  return 0;
+};
+
+function printPlan(io: CliIO, result: PlanResult): void {
+  io.stdout.write(`${result.checks.length} checks, ${result.needs.length} need values, ${result.skipped.length} skipped\n`);
+  if (result.checks.length) {
+    io.stdout.write(columns([["TARGET", "LEVEL", "LABEL"], ...result.checks.map((c) => [`${c.target}${c.expect === "blocked" ? " (expect blocked)" : ""}`, c.level ?? "-", c.label ?? ""])]));
+  }
+  for (const need of result.needs) io.stdout.write(`needs ${need.missing.join(", ")}: ${need.label}\n`);
+  const otherGeo = result.skipped.filter((s) => s.reason.includes("(planned geo:"));
+  for (const skip of result.skipped) if (!otherGeo.includes(skip)) io.stdout.write(`skipped ${skip.requirementId}: ${skip.reason}\n`);
+  if (otherGeo.length) io.stdout.write(`skipped ${otherGeo.length} requirements of other geos (--json lists them)\n`);
+}
