@@ -1,0 +1,106 @@
+import type { Check } from "@probemesh/core/check";
+import { probe } from "@probemesh/core/probers";
+import type { ProbeResult } from "@probemesh/core/result";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startLab, type Lab } from "../../packages/functions/src/lab/index.js";
+
+const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2"];
+const check = (target: string, product: string): Check => ({ checkId: target.replace(/\W+/g, "-"), target, product });
+
+const CHECKS = [
+  check("tls://kong-cp.lab.example:443", "kong-konnect"),
+  check("tcp://kong-cp.lab.example:8071", "kong-konnect"),
+  check("tcp://app.strongdm.com:443", "strongdm"),
+  check("https://circleci.lab.example/healthz", "circleci-server"),
+  check("udp://circleci.lab.example:8125?payload=6869", "circleci-server"),
+  check("tcp://auth0-node.lab.example:9300-9302", "auth0-private-cloud"),
+  check("icmp://auth0-node.lab.example", "auth0-private-cloud"),
+  check("udp://1.1.1.1:53", "strongdm"),
+];
+
+describe("the lab: loopback stand-ins with per-region faults, probed by the real probers", () => {
+  let lab: Lab;
+  const results = new Map<string, ProbeResult[]>();
+  const get = (region: string, target: string) => results.get(`${region} ${target}`) ?? [];
+
+  beforeAll(async () => {
+    lab = await startLab({
+      checks: CHECKS,
+      regions: REGIONS,
+      faults: [
+        { kind: "slow", region: "us-east-1", delayMs: 300 },
+        { kind: "hang", region: "us-east-1", host: "circleci.lab.example", port: 443 },
+        { kind: "refused", region: "eu-west-1", host: "kong-cp.lab.example", port: 443 },
+        { kind: "nxdomain", region: "ap-southeast-2", host: "app.strongdm.com" },
+      ],
+    });
+    await Promise.all(
+      REGIONS.flatMap((region) =>
+        lab.checks.map(async (c) => {
+          const out = await probe(c.target, { ...lab.contextFor(region), checkId: c.checkId, timeoutMs: 1500 });
+          results.set(`${region} ${c.target}`, out);
+        }),
+      ),
+    );
+  });
+  afterAll(async () => {
+    await lab?.stop();
+  });
+
+  it("never probes what it cannot stand in for: a literal public address is skipped with the reason", () => {
+    expect(lab.skipped).toEqual([
+      expect.objectContaining({ target: "udp://1.1.1.1:53", reason: expect.stringMatching(/outside loopback/) }),
+    ]);
+    expect(lab.checks).toHaveLength(CHECKS.length - 1);
+    for (const address of lab.hosts.values()) expect(address).toMatch(/^127\./);
+  });
+
+  it("a healthy region passes TLS with the lab CA, keeps the real port in the target and the lab port in detail", () => {
+    const [tls] = get("eu-west-1", "tcp://kong-cp.lab.example:8071");
+    expect(tls).toMatchObject({ status: "pass", outcome: "ok", target: "tcp://kong-cp.lab.example:8071", region: "eu-west-1" });
+    expect(tls!.detail?.labPort).toEqual(expect.any(Number));
+    expect(tls!.detail?.labPort).not.toBe(8071);
+    expect(tls!.remoteAddress).toMatch(/^127\.77\./);
+    expect(tls!.egressIp).toBe("127.0.0.12");
+    const [handshake] = get("ap-southeast-2", "tls://kong-cp.lab.example:443");
+    expect(handshake).toMatchObject({ status: "pass", outcome: "ok" });
+    const [https] = get("eu-west-1", "https://circleci.lab.example/healthz");
+    expect(https).toMatchObject({ status: "pass", outcome: "ok" });
+  });
+
+  it("refused: the faulted region is sent to a closed port and says so", () => {
+    const [refused] = get("eu-west-1", "tls://kong-cp.lab.example:443");
+    expect(refused).toMatchObject({ status: "fail", outcome: "tcp_refused" });
+    expect(String(refused!.detail?.labNote)).toMatch(/lab fault: eu-west-1/);
+  });
+
+  it("nxdomain: the lab DNS answers NXDOMAIN to that region only", () => {
+    expect(get("ap-southeast-2", "tcp://app.strongdm.com:443")[0]).toMatchObject({ status: "fail", outcome: "dns_nxdomain" });
+    expect(get("us-east-1", "tcp://app.strongdm.com:443")[0]).toMatchObject({ status: "pass", outcome: "ok" });
+  });
+
+  it("slow: the slow region's handshakes include the lab delay and still pass", () => {
+    const slow = get("us-east-1", "tls://kong-cp.lab.example:443")[0]!;
+    expect(slow.status).toBe("pass");
+    expect(slow.phases.tlsMs).toBeGreaterThanOrEqual(300);
+  });
+
+  it("hang: a listener that accepts but never answers makes the handshake time out in that region", () => {
+    const [stuck] = get("us-east-1", "https://circleci.lab.example/healthz");
+    expect(stuck!.status).toBe("fail");
+    expect(["http_timeout", "tls_handshake_failed"]).toContain(stuck!.outcome);
+  });
+
+  it("UDP stand-ins answer (udp_reply), a port range shows one open port, ICMP stays unsupported", () => {
+    expect(get("eu-west-1", "udp://circleci.lab.example:8125?payload=6869")[0]).toMatchObject({ outcome: "udp_reply" });
+    const range = get("eu-west-1", "tcp://auth0-node.lab.example:9300-9302");
+    expect(range.filter((r) => r.target === "tcp://auth0-node.lab.example:9300")).toHaveLength(1);
+    const icmp = get("eu-west-1", "icmp://auth0-node.lab.example")[0]!;
+    expect(icmp).toMatchObject({ status: "inconclusive", outcome: "unsupported" });
+  });
+
+  it("each region queried the lab DNS from its own source address", () => {
+    expect(REGIONS.map((region) => lab.regionAddress(region))).toEqual(["127.0.0.11", "127.0.0.12", "127.0.0.13"]);
+    for (const region of REGIONS) expect(lab.dnsQueries.get(lab.regionAddress(region))).toBeGreaterThan(0);
+  });
+});
