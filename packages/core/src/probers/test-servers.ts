@@ -69,9 +69,10 @@ export function httpListener(handler: http.RequestListener, pems?: { certPem: st
 
 /**
  * HTTP forward proxy answering CONNECT: tunnels to the requested host:port, or refuses with
- * `deny` (403, 407…) without opening anything.
+ * `deny` (403, 407…) without opening anything. Names are looked up in `hosts` only (never the system
+ * resolver); an unknown name gets 502.
  */
-export function connectProxy(options: { deny?: number } = {}): Promise<Listening & { requests: string[] }> {
+export function connectProxy(options: { deny?: number; hosts?: Record<string, string> } = {}): Promise<Listening & { requests: string[] }> {
   const requests: string[] = [];
   const server = http.createServer((_req, res) => res.writeHead(405).end());
   server.on("connect", (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
@@ -82,7 +83,13 @@ export function connectProxy(options: { deny?: number } = {}): Promise<Listening
       return;
     }
     const url = new URL(`http://${req.url}`);
-    const upstream = net.connect(Number(url.port), url.hostname.replace(/^\[(.*)\]$/, "$1"), () => {
+    const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+    const address = net.isIP(host) ? host : options.hosts?.[host];
+    if (!address) {
+      client.end("HTTP/1.1 502 Bad Gateway\r\n\r\n");
+      return;
+    }
+    const upstream = net.connect(Number(url.port), address, () => {
       client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
       if (head.length) upstream.write(head);
       upstream.pipe(client).pipe(upstream);

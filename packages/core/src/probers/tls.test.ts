@@ -1,0 +1,90 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCA, issueCert, type CertificateAuthority } from "../pki/index.js";
+import { probe } from "./index.js";
+import { closedTcpPort, garbageListener, tlsListener, type Listening } from "./test-servers.js";
+import type { ProbeContext } from "./types.js";
+
+const DAY = 86_400_000;
+let ca: CertificateAuthority;
+let good: Listening, expired: Listening, untrusted: Listening, misnamed: Listening, garbage: Listening;
+let dir: string;
+const ctx = (extra: Partial<ProbeContext> = {}): Partial<ProbeContext> => ({ region: "r", checkId: "t", timeoutMs: 2000, ca: [ca.certPem], ...extra });
+
+beforeAll(async () => {
+  ca = await createCA({ name: "probemesh lab CA" });
+  const otherCa = await createCA({ name: "someone else" });
+  good = await tlsListener(await issueCert(ca, { names: ["api.lab.test", "127.0.0.1"] }));
+  expired = await tlsListener(await issueCert(ca, { names: ["api.lab.test"], notBefore: new Date(Date.now() - 30 * DAY), notAfter: new Date(Date.now() - DAY) }));
+  untrusted = await tlsListener(await issueCert(otherCa, { names: ["api.lab.test"] }));
+  misnamed = await tlsListener(await issueCert(ca, { names: ["other.lab.test"] }));
+  garbage = await garbageListener();
+  dir = await mkdtemp(join(tmpdir(), "probemesh-tls-"));
+});
+afterAll(async () => {
+  await Promise.all([good, expired, untrusted, misnamed, garbage].map((l) => l.close()));
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("tls prober", () => {
+  it("records protocol, cipher and the certificate on a good handshake", async () => {
+    const [result] = await probe(`tls://127.0.0.1:${good.port}?servername=api.lab.test`, ctx());
+    expect(result).toMatchObject({ kind: "tls", status: "pass", outcome: "ok", remoteAddress: "127.0.0.1" });
+    expect(result!.detail).toMatchObject({
+      protocol: "TLSv1.3",
+      servername: "api.lab.test",
+      cert: { subject: "CN=api.lab.test", san: ["DNS:api.lab.test", "IP Address:127.0.0.1"], issuer: "CN=probemesh lab CA" },
+    });
+    expect(String(result!.detail!.cipher)).toMatch(/^TLS_/);
+    const cert = result!.detail!.cert as { validTo: string };
+    expect(Date.parse(cert.validTo)).toBeGreaterThan(Date.now());
+    expect(result!.phases.connectMs).toBeGreaterThanOrEqual(0);
+    expect(result!.phases.tlsMs).toBeGreaterThan(0);
+  });
+
+  it("checks an IP SAN when the target is an IP and no servername is given", async () => {
+    const [result] = await probe(`tls://127.0.0.1:${good.port}`, ctx());
+    expect(result).toMatchObject({ outcome: "ok" });
+  });
+
+  it("reports an expired certificate", async () => {
+    const [result] = await probe(`tls://127.0.0.1:${expired.port}?servername=api.lab.test`, ctx());
+    expect(result).toMatchObject({ status: "fail", outcome: "tls_cert_expired", detail: { authorizationError: "CERT_HAS_EXPIRED" } });
+  });
+
+  it("reports a certificate from an unknown CA as untrusted", async () => {
+    const [result] = await probe(`tls://127.0.0.1:${untrusted.port}?servername=api.lab.test`, ctx());
+    expect(result).toMatchObject({ status: "fail", outcome: "tls_cert_untrusted", detail: { cert: { issuer: "CN=someone else" } } });
+  });
+
+  it("reports a certificate for another name as a name mismatch", async () => {
+    const [result] = await probe(`tls://127.0.0.1:${misnamed.port}?servername=api.lab.test`, ctx());
+    expect(result).toMatchObject({ status: "fail", outcome: "tls_name_mismatch", detail: { authorizationError: "ERR_TLS_CERT_ALTNAME_INVALID" } });
+  });
+
+  it("reports a peer that does not speak TLS as tls_handshake_failed", async () => {
+    const [result] = await probe(`tls://127.0.0.1:${garbage.port}`, ctx());
+    expect(result).toMatchObject({ status: "fail", outcome: "tls_handshake_failed" });
+    expect(result!.phases.connectMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it("trusts a CA given as a file in the URI (and only then)", async () => {
+    const file = join(dir, "ca.pem");
+    await writeFile(file, ca.certPem);
+    const [without] = await probe(`tls://127.0.0.1:${good.port}?servername=api.lab.test`, ctx({ ca: [] }));
+    expect(without!.outcome).toBe("tls_cert_untrusted");
+    const [withFile] = await probe(`tls://127.0.0.1:${good.port}?servername=api.lab.test&ca=${encodeURIComponent(file)}`, ctx({ ca: [] }));
+    expect(withFile!.outcome).toBe("ok");
+    const [missing] = await probe(`tls://127.0.0.1:${good.port}?ca=${encodeURIComponent(join(dir, "nope.pem"))}`, ctx());
+    expect(missing).toMatchObject({ outcome: "invalid_target", status: "fail" });
+  });
+
+  it("reports a closed port before any handshake, and a blocked expectation passes on it", async () => {
+    const [result] = await probe(`tls://127.0.0.1:${await closedTcpPort()}?expect=blocked`, ctx());
+    expect(result).toMatchObject({ status: "pass", outcome: "tcp_refused", expect: "blocked" });
+    const [reached] = await probe(`tls://127.0.0.1:${misnamed.port}?expect=blocked`, ctx());
+    expect(reached).toMatchObject({ status: "fail", outcome: "tls_name_mismatch" });
+  });
+});
