@@ -54,7 +54,10 @@ def main() -> None:
         now = time.monotonic()
         while queue and queue[0][0] <= now:
             _, _, out, packet = heapq.heappop(queue)
-            os.write(out, packet)
+            try:
+                os.write(out, packet)
+            except OSError:
+                pass  # the peer device is not up yet (EIO): a lost packet, as on a real link
 
 
 if __name__ == "__main__":

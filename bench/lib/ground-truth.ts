@@ -1,0 +1,73 @@
+/**
+ * Ground truth for the timing bench, from packets captured on the client's side of the link:
+ * TCP handshake (SYN → SYN/ACK), TLS handshake (ClientHello → the server's last handshake
+ * packet before the client speaks again), first byte (request → first response payload)
+ * and DNS (query → response).
+ */
+import { TCP_ACK, TCP_SYN, type Packet } from "./pcap.js";
+
+export interface Flow {
+  clientPort: number;
+  packets: Packet[];
+}
+
+/** TCP connections from `client` to `server:port`, in the order they were opened. */
+export function tcpFlows(packets: Packet[], client: string, server: string, port: number): Flow[] {
+  const flows = new Map<number, Packet[]>();
+  for (const p of packets) {
+    if (p.proto !== "tcp") continue;
+    const outbound = p.src === client && p.dst === server && p.dstPort === port;
+    const inbound = p.src === server && p.dst === client && p.srcPort === port;
+    if (!outbound && !inbound) continue;
+    const clientPort = outbound ? p.srcPort : p.dstPort;
+    if (!flows.has(clientPort)) {
+      // A flow starts with its SYN; anything else first is a leftover of an older connection.
+      if (!(outbound && p.flags & TCP_SYN && !(p.flags & TCP_ACK))) continue;
+      flows.set(clientPort, []);
+    }
+    flows.get(clientPort)!.push(p);
+  }
+  return [...flows.entries()].map(([clientPort, list]) => ({ clientPort, packets: list })).sort((a, b) => a.packets[0]!.timeMs - b.packets[0]!.timeMs);
+}
+
+const isOut = (flow: Flow, p: Packet) => p.srcPort === flow.clientPort;
+
+export function connectTruth(flow: Flow): number | undefined {
+  const syn = flow.packets.find((p) => isOut(flow, p) && p.flags & TCP_SYN);
+  const synAck = flow.packets.find((p) => !isOut(flow, p) && p.flags & TCP_SYN && p.flags & TCP_ACK);
+  return syn && synAck ? synAck.timeMs - syn.timeMs : undefined;
+}
+
+export function tlsTruth(flow: Flow): number | undefined {
+  const clientData = flow.packets.filter((p) => isOut(flow, p) && p.payloadLength > 0);
+  const hello = clientData[0];
+  if (!hello || hello.payloadHead[0] !== 0x16) return undefined;
+  const nextClient = clientData[1]?.timeMs ?? Infinity;
+  const flight = flow.packets.filter((p) => !isOut(flow, p) && p.payloadLength > 0 && p.timeMs > hello.timeMs && p.timeMs < nextClient);
+  const last = flight.at(-1);
+  return last ? last.timeMs - hello.timeMs : undefined;
+}
+
+export function firstByteTruth(flow: Flow): number | undefined {
+  const request = flow.packets.find((p) => isOut(flow, p) && p.payloadLength > 0);
+  const response = request && flow.packets.find((p) => !isOut(flow, p) && p.payloadLength > 0 && p.timeMs > request.timeMs);
+  return request && response ? response.timeMs - request.timeMs : undefined;
+}
+
+/** Query → response times of UDP exchanges with `server:port`, in query order. */
+export function udpExchanges(packets: Packet[], client: string, server: string, port: number): number[] {
+  const pending = new Map<number, number>();
+  const times: Array<{ at: number; ms: number }> = [];
+  for (const p of packets) {
+    if (p.proto !== "udp") continue;
+    if (p.src === client && p.dst === server && p.dstPort === port) pending.set(p.srcPort, p.timeMs);
+    else if (p.src === server && p.dst === client && p.srcPort === port) {
+      const sent = pending.get(p.dstPort);
+      if (sent !== undefined) {
+        pending.delete(p.dstPort);
+        times.push({ at: sent, ms: p.timeMs - sent });
+      }
+    }
+  }
+  return times.sort((a, b) => a.at - b.at).map((t) => t.ms);
+}
