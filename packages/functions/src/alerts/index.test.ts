@@ -1,0 +1,115 @@
+import type { Incident } from "@probemesh/core/store";
+import { createStore, ensureTable } from "@probemesh/core/store";
+import { afterEach, describe, expect, it } from "vitest";
+import { startReceiver } from "../../../../test/chatops/receiver.js";
+import { dynamoClient, uniqueTableName } from "../../../../test/support/dynamo.js";
+import { assertWebhookUrl, createAlerter, postJson, WebhookFailedError, WebhookRefusedError } from "./index.js";
+
+const INCIDENT: Incident = {
+  id: "inc-1",
+  checkId: "chk-a",
+  openedAt: "2026-01-01T10:00:00.000Z",
+  verdict: "down",
+  regions: ["us-east-1", "eu-west-1"],
+  outcomes: { tcp_timeout: 2 },
+};
+const RESOLVED: Incident = { ...INCIDENT, resolvedAt: "2026-01-01T10:42:00.000Z" };
+const policy = { allowedHosts: ["127.0.0.1", "hooks.slack.com"] };
+const fast = { baseDelayMs: 1, attempts: 4 };
+
+async function realStore() {
+  const client = dynamoClient();
+  const tableName = uniqueTableName("alerts");
+  await ensureTable(client, tableName);
+  return createStore({ client, tableName });
+}
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
+});
+async function receiver(statuses: number[] = []) {
+  const r = await startReceiver(statuses);
+  closers.push(r.close);
+  return r;
+}
+
+describe("alerts", () => {
+  it("posts opened and resolved to Slack and the JSON webhook, each exactly once", async () => {
+    const store = await realStore();
+    const slack = await receiver();
+    const json = await receiver();
+    const alert = createAlerter({ store, slackWebhookUrl: slack.url("/slack"), webhookUrl: json.url("/json"), policy, post: fast, describeCheck: () => "Kong Konnect / cp0 tcp://cp0.example:443" });
+
+    await alert({ opened: [INCIDENT], resolved: [] });
+    // The same transition again (a second scheduler run, a retried Lambda, two concurrent ones): nothing new.
+    await Promise.all([alert({ opened: [INCIDENT], resolved: [] }), alert({ opened: [INCIDENT], resolved: [] })]);
+    await alert({ opened: [], resolved: [RESOLVED] });
+    await alert({ opened: [], resolved: [RESOLVED] });
+
+    expect(slack.posts.map((p) => p.body.text)).toEqual([
+      ":red_circle: DOWN: Kong Konnect / cp0 tcp://cp0.example:443 — failing from us-east-1, eu-west-1",
+      ":large_green_circle: RESOLVED: Kong Konnect / cp0 tcp://cp0.example:443 — up again after 42 min",
+    ]);
+    expect(slack.posts[0]!.body.blocks[0].type).toBe("section");
+    expect(json.posts.map((p) => p.body.event)).toEqual(["incident.opened", "incident.resolved"]);
+    expect(json.posts[1]!.body).toMatchObject({ incident: RESOLVED, check: { checkId: "chk-a" } });
+    expect(json.posts.map((p) => p.headers["idempotency-key"])).toEqual(["inc-1:opened", "inc-1:resolved"]);
+  });
+
+  it("retries 5xx and 429 with backoff, then succeeds once", async () => {
+    const store = await realStore();
+    const json = await receiver([503, 429, 200]);
+    await createAlerter({ store, webhookUrl: json.url(), policy, post: fast })({ opened: [INCIDENT], resolved: [] });
+    expect(json.posts).toHaveLength(3);
+    expect(new Set(json.posts.map((p) => JSON.stringify(p.body))).size).toBe(1);
+  });
+
+  it("gives up after the last attempt, logs it, and never resends that transition", async () => {
+    const store = await realStore();
+    const json = await receiver([500, 500, 500, 500]);
+    const logged: string[] = [];
+    const alert = createAlerter({ store, webhookUrl: json.url(), policy, post: fast, log: (m) => logged.push(m) });
+    await alert({ opened: [INCIDENT], resolved: [] });
+    await alert({ opened: [INCIDENT], resolved: [] });
+    expect(json.posts).toHaveLength(4);
+    expect(logged).toEqual([expect.stringMatching(/alert opened for incident inc-1 to webhook not delivered: POST to 127\.0\.0\.1:\d+ failed: HTTP 500/)]);
+  });
+});
+
+describe("outbound posts", () => {
+  it("do not retry a 4xx other than 408/429", async () => {
+    const json = await receiver([404]);
+    await expect(postJson(json.url(), {}, { policy, ...fast })).rejects.toMatchObject({ attempts: 1, status: 404 });
+    expect(json.posts).toHaveLength(1);
+  });
+
+  it("do not follow redirects", async () => {
+    const json = await receiver([302]);
+    await expect(postJson(json.url(), {}, { policy, ...fast })).rejects.toBeInstanceOf(WebhookFailedError);
+    expect(json.posts).toHaveLength(1);
+  });
+
+  it("go only to listed hosts, over https (plain http only to a listed loopback host)", () => {
+    expect(assertWebhookUrl("https://hooks.slack.com/commands/T1/2/x", policy).host).toBe("hooks.slack.com");
+    expect(assertWebhookUrl("http://127.0.0.1:9999/x", policy).port).toBe("9999");
+    for (const url of [
+      "http://hooks.slack.com/commands/x",
+      "https://hooks.slack.com.evil.example/x",
+      "https://evil.example/x",
+      "https://user:pw@hooks.slack.com/x",
+      "http://169.254.169.254/latest",
+      "http://localhost:9999/x",
+      "file:///etc/passwd",
+      "not a url",
+    ]) {
+      expect(() => assertWebhookUrl(url, policy), url).toThrow(WebhookRefusedError);
+    }
+  });
+
+  it("never open a connection to a refused URL", async () => {
+    const json = await receiver();
+    await expect(postJson(json.url(), {}, { policy: { allowedHosts: ["hooks.slack.com"] }, ...fast })).rejects.toBeInstanceOf(WebhookRefusedError);
+    expect(json.posts).toHaveLength(0);
+  });
+});
