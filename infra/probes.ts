@@ -1,0 +1,40 @@
+import { settings, } from "./config.js";
+import { logging, profileFiles, sharedEnvironment } from "./environment.js";
+import { probeGrants } from "./permissions.js";
+import { regionId } from "./settings.js";
+import { tableArns } from "./storage.js";
+
+/**
+ * One probe function per probe region (PROBEMESH_REGIONS), each deployed through its own
+ * regional provider so the checks really leave from that region. A region listed in
+ * PROBEMESH_PROBE_VPC runs inside the customer's subnets (where their data planes run);
+ * those subnets need a NAT or endpoints to reach DynamoDB and the vendors' hosts.
+ */
+export const probes = settings.probeRegions.map((region) => {
+  const provider = new aws.Provider(`Aws${regionId(region)}`, { region: region as aws.Region });
+  const vpc = settings.probeVpcs[region];
+  const fn = new sst.aws.Function(
+    `Probe${regionId(region)}`,
+    {
+      description: `probemesh probe (${region})`,
+      handler: "packages/functions/src/handlers/probe.handler",
+      memory: "1024 MB",
+      timeout: "55 seconds",
+      environment: sharedEnvironment,
+      copyFiles: profileFiles,
+      permissions: probeGrants(tableArns),
+      logging,
+      ...(vpc ? { vpc } : {}),
+    },
+    { provider },
+  );
+  return { region, fn };
+});
+
+/** Exact ARNs of the probe functions, for the scheduler's, API's and worker's invoke grants. */
+export const probeFunctionArns = probes.map((probe) => probe.fn.arn);
+
+/** PROBEMESH_PROBE_FUNCTIONS: JSON { awsRegion: functionName }. */
+export const probeFunctionsJson = $util
+  .all(probes.map((probe) => probe.fn.name))
+  .apply((names) => JSON.stringify(Object.fromEntries(probes.map((probe, i) => [probe.region, names[i]]))));

@@ -1,0 +1,26 @@
+import { settings } from "./config.js";
+import { logging, profileFiles, sharedEnvironment } from "./environment.js";
+import { schedulerGrants } from "./permissions.js";
+import { probeFunctionArns, probeFunctionsJson } from "./probes.js";
+import { scheduleExpression } from "./settings.js";
+import { tableArns } from "./storage.js";
+
+/**
+ * EventBridge Scheduler runs the scheduler every PROBEMESH_INTERVAL_S; it fans the round
+ * out to every probe region and evaluates verdicts. No retries: a late duplicate round is
+ * worse than one missed minute, and the next round comes anyway.
+ */
+export const scheduler = new sst.aws.CronV2("Scheduler", {
+  schedule: scheduleExpression(settings.intervalS),
+  retries: 0,
+  function: {
+    description: "probemesh scheduler",
+    handler: "packages/functions/src/handlers/scheduler.handler",
+    memory: "512 MB",
+    timeout: "50 seconds",
+    environment: { ...sharedEnvironment, PROBEMESH_PROBE_FUNCTIONS: probeFunctionsJson },
+    copyFiles: profileFiles,
+    permissions: schedulerGrants(tableArns, probeFunctionArns),
+    logging,
+  },
+});
