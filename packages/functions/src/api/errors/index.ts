@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { StoreInputError } from "@probemesh/core/store";
 import { HTTPException } from "hono/http-exception";
 
 /** HTTP statuses the API answers errors with (DESIGN.md § API). */
@@ -77,6 +78,9 @@ const HTTP_CODES: Record<number, string> = {
 export function onError(error: Error, c: Context): Response {
   if (error instanceof ApiError) {
     return errorResponse(c, error.status, error.code, error.message, error.headers);
+  }
+  if (error instanceof StoreInputError) {
+    return errorResponse(c, 400, "invalid_request", error.message);
   }
   if (error instanceof HTTPException) {
     const status = error.status;

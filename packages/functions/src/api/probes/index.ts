@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { Check } from "@probemesh/core/check";
 import { checkIdOf } from "@probemesh/core/check";
 import { BlockedTargetError, checkTarget } from "@probemesh/core/guard";
+import { CapExceededError, createRateLimiter, DEFAULT_RATE_LIMITS, enforceCaps, RateLimitedError } from "@probemesh/core/ratelimit";
+import type { Target } from "@probemesh/core/target";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import * as v from "valibot";
@@ -10,13 +12,13 @@ import type { AppDeps } from "../deps.js";
 import { ApiError, BadRequest, Forbidden, NotFound, PayloadTooLarge, TooManyRequests } from "../errors/index.js";
 import { validate, type RouteDoc } from "../validate.js";
 
-/** Most checks one on-demand probe may run per region. */
-const MAX_CHECKS = 200;
+/** Largest target list the body schema accepts; the core request caps (50 targets) apply after expansion. */
+const MAX_TARGETS = 200;
 const DEFAULT_BODY_LIMIT = 64 * 1024;
 
 export const ProbeBody = v.pipe(
   v.strictObject({
-    targets: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(2048))), v.minLength(1), v.maxLength(MAX_CHECKS))),
+    targets: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(2048))), v.minLength(1), v.maxLength(MAX_TARGETS))),
     product: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9-]{1,64}$/, "must be a product id such as kong-konnect"))),
     geo: v.optional(v.pipe(v.string(), v.regex(/^[a-z]{2,8}$/, "must be a vendor geography such as eu"))),
     regions: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1))), v.minLength(1), v.maxLength(32))),
@@ -30,7 +32,10 @@ export const ProbeIdParams = v.strictObject({
 
 export function probesRoutes(deps: AppDeps): Hono {
   const limitBytes = deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
-  const perMinute = deps.probesPerMinute ?? 30;
+  const limiter = createRateLimiter(deps.store, {
+    rules: deps.probesPerMinute !== undefined ? [{ subject: "api-token", limit: deps.probesPerMinute, windowSeconds: 60 }] : DEFAULT_RATE_LIMITS,
+    ...(deps.now ? { now: () => deps.now!().getTime() } : {}),
+  });
   return new Hono<{ Variables: { caller: string } }>()
     .post(
       "/v1/probes",
@@ -45,8 +50,12 @@ export function probesRoutes(deps: AppDeps): Hono {
       async (c) => {
         const body = c.req.valid("json");
         const caller = c.get("caller");
-        const hits = await deps.store.hit(`rate:probes:${caller}`, 60);
-        if (hits > perMinute) throw new TooManyRequests(`at most ${perMinute} on-demand probes per minute per token`, 60);
+        try {
+          await limiter.consume({ "api-token": caller });
+        } catch (error) {
+          if (error instanceof RateLimitedError) throw new TooManyRequests(error.message, error.retryAfterSeconds);
+          throw error;
+        }
         const regions = body.regions ?? deps.regions;
         const unknown = regions.filter((region) => !deps.regions.includes(region));
         if (unknown.length > 0) {
@@ -87,15 +96,21 @@ async function checksFor(deps: AppDeps, body: v.InferOutput<typeof ProbeBody>): 
     }
   }
   if (checks.length === 0) throw new BadRequest("nothing to probe: the product plan has no probe-ready checks", "empty_probe");
-  if (checks.length > MAX_CHECKS) throw new BadRequest(`too many checks (${checks.length}); at most ${MAX_CHECKS}`, "too_many_checks");
+  const targets: Target[] = [];
   for (const check of checks) {
     try {
-      checkTarget(check.target, deps.guard);
+      targets.push(checkTarget(check.target, deps.guard));
     } catch (error) {
       if (!(error instanceof BlockedTargetError)) throw error;
       if (error.reason === "invalid_target") throw new BadRequest(`${check.target}: ${error.message}`, "invalid_target");
       throw new Forbidden(`${check.target}: ${error.message}`, "blocked_target");
     }
+  }
+  try {
+    enforceCaps(targets);
+  } catch (error) {
+    if (error instanceof CapExceededError) throw new ApiError(413, error.code, error.message);
+    throw error;
   }
   return checks;
 }
@@ -112,7 +127,7 @@ export const probesDocs: RouteDoc[] = [
       400: "Invalid body, target, product or region",
       401: "Missing or unknown bearer token",
       403: "Writes disabled (no token configured) or target refused by the SSRF guard",
-      413: "Body too large",
+      413: "Body too large, or more targets / ports than one request may carry",
       429: "Too many on-demand probes for this token",
     },
   },
