@@ -14,7 +14,7 @@ export class CommandError extends Error {
   override name = "CommandError";
 }
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const REGION = /^[a-z]{2,}(-[a-z]+)+-\d+$/;
 const PRODUCT = /^([a-z0-9][a-z0-9-]*)(?::([a-z0-9-]+))?$/;
 
 /** Parse the command text against the configured probe regions. */
