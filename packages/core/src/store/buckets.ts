@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { ProbeResult } from "../result/index.js";
 import { queryAll, type Item, type StoreContext } from "./context.js";
 import { addDays, addHours, dayStart, hourStart, keys, ttlAt } from "./keys.js";
@@ -32,6 +32,10 @@ export async function closeDueBuckets(
   lateHours: Iterable<string>,
 ): Promise<number> {
   const lastClosable = addHours(hourStart(new Date(ctx.now().getTime() - ctx.closeGraceMs).toISOString()), -1);
+  const cacheKey = `${region}#${shard}`;
+  const cached = ctx.closedCache.get(cacheKey);
+  // Steady state: this writer already closed everything closable and nothing is late.
+  if (cached !== undefined && cached >= lastClosable && ![...lateHours].some((hour) => hour <= cached)) return 0;
   const closed = await closedHour(ctx, region, shard);
   const start = closed ? addHours(closed, 1) : await firstRawHour(ctx, region, shard);
   const hours = new Set([...lateHours].filter((hour) => closed !== undefined && hour <= closed));
@@ -70,16 +74,24 @@ export async function closeDueBuckets(
         }),
     );
   }
+  const nowClosed = newClosed ?? closed;
+  if (nowClosed !== undefined) ctx.closedCache.set(cacheKey, nowClosed);
   return rolledUp;
 }
 
 async function firstRawHour(ctx: StoreContext, region: string, shard: number): Promise<string | undefined> {
-  const items = await queryAll(ctx, {
-    KeyConditionExpression: "pk = :pk",
-    ExpressionAttributeValues: { ":pk": keys.raw(region, shard) },
-    Limit: 1,
-  });
-  const sk = items[0]?.sk as string | undefined;
+  const page = await withRetry("Query", ctx.retry, () =>
+    ctx.doc.send(
+      new QueryCommand({
+        TableName: ctx.table,
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": keys.raw(region, shard) },
+        ProjectionExpression: "sk",
+        Limit: 1,
+      }),
+    ),
+  );
+  const sk = page.Items?.[0]?.sk as string | undefined;
   return sk ? hourStart(sk.slice(0, sk.indexOf("#"))) : undefined;
 }
 

@@ -16,6 +16,8 @@ export interface StoreContext {
   retry: RetryOptions;
   /** An hour is rolled up only this long after it ended, so slightly late rounds land first. */
   closeGraceMs: number;
+  /** Last closed hour per `region#shard` as this process last saw it (saves a read per round). */
+  closedCache: Map<string, string>;
 }
 
 export type Item = Record<string, unknown>;

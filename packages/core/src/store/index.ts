@@ -90,6 +90,7 @@ export function createStore(opts: StoreOptions): Store {
     now: opts.now ?? (() => new Date()),
     retry: { ...DEFAULT_RETRY, ...opts.retry },
     closeGraceMs: opts.closeGraceMs ?? 5 * 60_000,
+    closedCache: new Map(),
   };
   const registered = new Set<string>();
 
