@@ -86,7 +86,7 @@ describe("POST /slack: authentication", () => {
     const { app, send, jobs } = await setup();
     const body = new URLSearchParams({ team_id: "T1", user_id: "U1", text: "tcp://example.com:443", response_url: RESPONSE_URL }).toString();
     const ts = String(NOW / 1000);
-    const cases: [string, Promise<Response>][] = [
+    const cases: [string, Response | Promise<Response>][] = [
       ["missing", app.request("/slack", { method: "POST", body })],
       ["missing", app.request("/slack", { method: "POST", body, headers: { "x-slack-request-timestamp": ts } })],
       ["stale", send("tcp://example.com:443", { timestamp: NOW / 1000 - 301 })],
