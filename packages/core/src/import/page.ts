@@ -83,11 +83,11 @@ export function readPage(text: string): Page {
       continue;
     }
     if (inFence) continue;
-    const headingMatch = /^(#{1,6})\s+(.*)$/.exec(trimmed);
+    const headingMatch = /^(#{1,6})\s+(.*)$/.exec(trimmed) ?? /^<h([1-6])\b[^>]*>(.*?)<\/h\1>$/i.exec(trimmed);
     if (headingMatch) {
       flushParagraph();
-      heading = headingMatch[2]!.trim();
-      if (!page.title && headingMatch[1] === "#") page.title = heading;
+      heading = htmlText(headingMatch[2]!);
+      if (!page.title && (headingMatch[1] === "#" || headingMatch[1] === "1")) page.title = heading;
       tab = undefined;
       continue;
     }

@@ -52,9 +52,9 @@ export function draftsFromProse(lines: ProseLine[], report: Report): Draft[] {
       });
     }
     if (found.length === 0) {
-      for (const c of line.text.matchAll(CODE_HOST)) {
-        if (isHostname(c[1]!)) report.unclassified.push({ line: line.line, text: c[1]!, reason: "host named in text without a port; not imported" });
-      }
+      const bare = line.text.replace(/^\s*[-*+]\s+/, "").replace(/`/g, "").trim();
+      const named = isHostname(bare) ? [bare] : [...line.text.matchAll(CODE_HOST)].map((c) => c[1]!).filter(isHostname);
+      for (const host of named) report.unclassified.push({ line: line.line, text: host, reason: "host named without a port; not imported" });
     }
   });
   return drafts;

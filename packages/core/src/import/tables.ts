@@ -85,7 +85,7 @@ export function draftsFromTable(table: Table, pageSaysTcp: boolean, report: Repo
     if (portCell?.alternatives) report.assumptions.push({ line: row.line, text: cell("port"), reason: `alternatives "${portCell.alternatives}": each port listed` });
 
     let protocols: Protocol[] = ["tcp"];
-    if (col("protocol") >= 0) {
+    if (col("protocol") >= 0 && cleanText(cell("protocol")) !== "") {
       const p = parseProtocolCell(cell("protocol"));
       if (p) protocols = p;
       else note("protocol not understood; taken as TCP", cell("protocol"));
