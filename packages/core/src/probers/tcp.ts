@@ -1,3 +1,4 @@
+import type { Socket } from "node:net";
 import type { ProbeResult } from "../result/index.js";
 import type { TcpTarget } from "../target/index.js";
 import { Clock, dialPort, failureResult, isSelfConnect, makeResult, openTcp, ProbeFailure, resolveHost } from "./common.js";
@@ -26,7 +27,7 @@ async function connectOnce(target: TcpTarget, ctx: ProbeContext): Promise<ProbeR
   const phases = { ...(tunnel.dnsMs === undefined ? {} : { dnsMs: tunnel.dnsMs }), connectMs: tunnel.connectMs };
   const selfConnect = !ctx.proxy && isSelfConnect(socket);
   const local = { localAddress: socket.localAddress, localPort: socket.localPort };
-  socket.destroy();
+  closeProbeSocket(socket, selfConnect);
   if (selfConnect) {
     return makeResult(target, ctx, clock, { outcome: "tcp_refused", phases, remoteAddress: tunnel.remoteAddress, detail: { ...tunnel.detail, ...local, selfConnect: true } });
   }
@@ -65,7 +66,7 @@ async function scanRange(target: TcpTarget, portEnd: number, ctx: ProbeContext):
         ? await connectThroughProxy(ctx, portClock, target.host, dialled.port)
         : { ...(await openTcp(ctx, address, dialled.port, ctx.timeoutMs)), remoteAddress: address };
       const self = address !== undefined && isSelfConnect(opened.socket);
-      opened.socket.destroy();
+      closeProbeSocket(opened.socket, self);
       if (self) {
         selfConnects += 1;
         counts.closed += 1;
@@ -117,4 +118,10 @@ async function scanRange(target: TcpTarget, portEnd: number, ctx: ProbeContext):
     },
   });
   return [...open.map((entry) => entry.result), summary];
+}
+
+/** A self-connect is reset rather than closed: a TIME_WAIT on it would block that port for the next probe. */
+function closeProbeSocket(socket: Socket, selfConnect: boolean): void {
+  if (selfConnect) socket.resetAndDestroy();
+  else socket.destroy();
 }

@@ -55,12 +55,17 @@ export function exchangeDatagram(
       if (errnoOf(error) === "ECONNREFUSED") finish({ kind: "closed", rttMs: sinceSend() });
       else finish({ kind: "error", cause: error });
     });
-    const send = () =>
-      socket.connect(to.port, to.address, () => {
-        socket.send(payload, (error) => {
-          if (error) finish({ kind: "error", cause: error });
-        });
+    // Node hands a failed connect (an unreachable or prohibit route) to the callback, not to 'error'.
+    const onConnected = ((error?: Error) => {
+      if (error) {
+        finish({ kind: "error", cause: error });
+        return;
+      }
+      socket.send(payload, (sendError) => {
+        if (sendError) finish({ kind: "error", cause: sendError });
       });
+    }) as () => void;
+    const send = () => socket.connect(to.port, to.address, onConnected);
     if (ctx.localAddress) socket.bind({ address: ctx.localAddress, port: 0 }, send);
     else send();
   });
