@@ -1,5 +1,5 @@
 import { ApiError, createApi, resolveApiBase, type CheckRow } from "../api/index.js";
-import { checkTitle, formatAge, regionColumns } from "../view/index.js";
+import { checkTitle, filterChecks, formatAge, regionColumns } from "../view/index.js";
 import { h, replaceChildren } from "./dom.js";
 import { HistoryDialog } from "./history.js";
 import { renderIncidents } from "./incidents.js";
@@ -19,8 +19,12 @@ const updated = byId<HTMLParagraphElement>("updated");
 const banner = byId<HTMLDivElement>("banner");
 const incidentsHost = byId<HTMLDivElement>("incidents-host");
 const probeHost = byId<HTMLDivElement>("probe-host");
+const filterText = byId<HTMLInputElement>("filter-text");
+const filterProblems = byId<HTMLInputElement>("filter-problems");
+const filterCount = byId<HTMLSpanElement>("filter-count");
 
 let latest: MatrixData | undefined;
+let latestIncidents: Awaited<ReturnType<typeof api.incidents>> = [];
 let opener: HTMLElement | null = null;
 let probeMounted = false;
 
@@ -50,7 +54,14 @@ function paint(data: MatrixData, incidents: Awaited<ReturnType<typeof api.incide
     ? (document.activeElement as HTMLElement).dataset.checkId
     : undefined;
   replaceChildren(summaryHost, renderSummary(data.status));
-  replaceChildren(matrixHost, renderMatrix(data, now, openHistory));
+  const verdicts = new Map(data.status.checks.map((c) => [c.checkId, c.verdict]));
+  const shown = filterChecks(data.checks, verdicts, { text: filterText.value, onlyProblems: filterProblems.checked });
+  const filtered = shown.length !== data.checks.length;
+  filterCount.textContent = filtered ? `${shown.length} of ${data.checks.length} checks` : "";
+  replaceChildren(
+    matrixHost,
+    renderMatrix({ ...data, checks: shown }, now, openHistory, filtered ? "No check matches the filter." : undefined),
+  );
   if (focusedId) matrixHost.querySelector<HTMLElement>(`button.check-open[data-check-id="${CSS.escape(focusedId)}"]`)?.focus();
   const titles = new Map(data.checks.map((c) => [c.checkId, checkTitle(c)]));
   replaceChildren(
@@ -75,6 +86,7 @@ async function refresh(): Promise<void> {
       api.incidents({ from: new Date(now - INCIDENT_WINDOW_MS).toISOString(), to: new Date(now).toISOString() }),
     ]);
     latest = { regions, checks, status };
+    latestIncidents = incidents;
     banner.hidden = true;
     paint(latest, incidents);
     document.body.dataset.loaded = "true";
@@ -85,6 +97,12 @@ async function refresh(): Promise<void> {
     banner.textContent =
       err instanceof ApiError ? `The status API did not answer: ${err.message}` : `Could not load the status: ${String(err)}`;
   }
+}
+
+for (const control of [filterText, filterProblems]) {
+  control.addEventListener("input", () => {
+    if (latest) paint(latest, latestIncidents);
+  });
 }
 
 void refresh();

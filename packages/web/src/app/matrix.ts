@@ -70,7 +70,12 @@ function verdictCell(verdict: Verdict | undefined): HTMLTableCellElement {
  * The regions × requirements table: one tbody per product, a sub-header per
  * component, one row per check whose title button opens its history.
  */
-export function renderMatrix(data: MatrixData, now: number, onOpen: (check: CheckRow) => void): HTMLTableElement {
+export function renderMatrix(
+  data: MatrixData,
+  now: number,
+  onOpen: (check: CheckRow) => void,
+  emptyText = "No checks have reported yet.",
+): HTMLTableElement {
   const columns = regionColumns(data.regions, data.checks);
   const regionInfo = new Map(data.regions.map((r) => [r.region, r]));
   const verdicts = new Map(data.status.checks.map((c) => [c.checkId, c.verdict]));
@@ -132,7 +137,7 @@ export function renderMatrix(data: MatrixData, now: number, onOpen: (check: Chec
       ),
     ),
     data.checks.length === 0
-      ? h("tbody", {}, h("tr", {}, h("td", { colspan: span, class: "empty" }, "No checks have reported yet.")))
+      ? h("tbody", {}, h("tr", {}, h("td", { colspan: span, class: "empty" }, emptyText)))
       : bodies,
   );
 }

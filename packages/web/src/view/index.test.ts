@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { CheckRow, HistoryPoint } from "../api/types.js";
 import {
   bucketGrid,
+  filterChecks,
   formatAge,
   formatDuration,
   formatLatency,
@@ -163,5 +164,23 @@ describe("history → uptime bars and latency series", () => {
     expect(p50).toEqual([10, 20, null, null]);
     expect(p95).toEqual([20, 40, null, null]);
     expect(p99).toEqual([30, 60, null, null]);
+  });
+});
+
+describe("filterChecks", () => {
+  const failing = row("f", "strongdm", "gateway", "Relay");
+  failing.regions["eu-west-1"] = { status: "fail", outcome: "tcp_refused", durationMs: 3, at: "", state: "down", since: "" };
+  const checks = [row("a", "kong-konnect", "data plane", "Telemetry", ["us-east-1"]), failing, row("u", "strongdm", "gateway", "API", ["us-east-1"])];
+  const verdicts = new Map<string, "up" | "degraded" | "down" | "unknown">([["a", "up"], ["f", "degraded"]]);
+
+  it("matches every word against label, target, product id and name, component", () => {
+    expect(filterChecks(checks, verdicts, { text: "", onlyProblems: false }).map((c) => c.checkId)).toEqual(["a", "f", "u"]);
+    expect(filterChecks(checks, verdicts, { text: "KONG tele", onlyProblems: false }).map((c) => c.checkId)).toEqual(["a"]);
+    expect(filterChecks(checks, verdicts, { text: "StrongDM gateway", onlyProblems: false }).map((c) => c.checkId)).toEqual(["f", "u"]);
+    expect(filterChecks(checks, verdicts, { text: "tcp://f:443", onlyProblems: false }).map((c) => c.checkId)).toEqual(["f"]);
+  });
+  it("keeps failing, non-up and unjudged checks when only problems are wanted", () => {
+    // "u" has no verdict yet: unknown is a problem worth seeing.
+    expect(filterChecks(checks, verdicts, { text: "", onlyProblems: true }).map((c) => c.checkId)).toEqual(["f", "u"]);
   });
 });

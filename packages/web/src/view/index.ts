@@ -296,3 +296,26 @@ export const PRODUCT_IDS = Object.keys(PRODUCT_NAMES);
 export function productName(id: string): string {
   return PRODUCT_NAMES[id] ?? id;
 }
+
+/** What the matrix filter asks for. */
+export interface CheckFilter {
+  /** Words that must all appear in the label, target, product or component (case-insensitive). */
+  text: string;
+  /** Keep only checks whose verdict is not up or whose last result somewhere is not a pass. */
+  onlyProblems: boolean;
+}
+
+/** The checks the matrix shows under `filter`; `verdicts` maps checkId → verdict. */
+export function filterChecks(checks: readonly CheckRow[], verdicts: ReadonlyMap<string, Verdict>, filter: CheckFilter): CheckRow[] {
+  const words = filter.text.toLowerCase().split(/\s+/).filter((w) => w !== "");
+  return checks.filter((check) => {
+    if (filter.onlyProblems) {
+      const healthy = verdicts.get(check.checkId) === "up" && Object.values(check.regions).every((cell) => cell.status === "pass");
+      if (healthy) return false;
+    }
+    const haystack = [check.label, check.target, check.product, check.component, check.product ? productName(check.product) : ""]
+      .join(" ")
+      .toLowerCase();
+    return words.every((word) => haystack.includes(word));
+  });
+}
