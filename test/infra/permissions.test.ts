@@ -1,0 +1,109 @@
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  TABLE_READ_ACTIONS,
+  TABLE_WRITE_ACTIONS,
+  apiGrants,
+  chatopsGrants,
+  chatopsWorkerGrants,
+  probeGrants,
+  schedulerGrants,
+  type Grant,
+} from "../../infra/permissions.js";
+
+const table = "arn:aws:dynamodb:us-east-1:123456789012:table/probemesh-prod-ResultsTable";
+const arns = { table, indexes: [`${table}/index/gsi1`] };
+const probes = ["us-east-1", "eu-west-1", "ap-southeast-2"].map(
+  (region) => `arn:aws:lambda:${region}:123456789012:function:probemesh-prod-Probe-${region}`,
+);
+const worker = "arn:aws:lambda:us-east-1:123456789012:function:probemesh-prod-ChatopsWorker";
+
+const roles: Record<string, Grant<string>[]> = {
+  probe: probeGrants(arns),
+  scheduler: schedulerGrants(arns, probes),
+  api: apiGrants(arns, probes),
+  chatops: chatopsGrants(arns, worker),
+  chatopsWorker: chatopsWorkerGrants(arns, probes),
+};
+
+const actionsOf = (grants: Grant<string>[]) => grants.flatMap((g) => g.actions);
+const resourcesOf = (grants: Grant<string>[], action: string) =>
+  grants.filter((g) => g.actions.includes(action)).flatMap((g) => g.resources);
+
+describe("least-privilege grants", () => {
+  it.each(Object.entries(roles))("%s: no wildcard in any action or resource", (_role, grants) => {
+    expect(grants.length).toBeGreaterThan(0);
+    for (const grant of grants) {
+      expect(grant.actions.length).toBeGreaterThan(0);
+      expect(grant.resources.length).toBeGreaterThan(0);
+      for (const action of grant.actions) {
+        expect(action).toMatch(/^(dynamodb|lambda):[A-Za-z]+$/);
+      }
+      for (const resource of grant.resources) expect(resource).not.toContain("*");
+    }
+  });
+
+  it.each(Object.entries(roles))("%s: only item-level DynamoDB actions, never Scan/Delete/admin", (_role, grants) => {
+    const allowed = new Set<string>([...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS, "lambda:InvokeFunction"]);
+    for (const action of actionsOf(grants)) expect(allowed.has(action), action).toBe(true);
+  });
+
+  it("probe functions touch only the table itself: no index, no Lambda", () => {
+    const grants = roles.probe!;
+    expect(actionsOf(grants)).not.toContain("lambda:InvokeFunction");
+    expect(new Set(grants.flatMap((g) => g.resources))).toEqual(new Set([table]));
+    for (const action of TABLE_WRITE_ACTIONS) expect(actionsOf(grants)).toContain(action);
+  });
+
+  it("the scheduler may invoke exactly the probe functions", () => {
+    expect(resourcesOf(roles.scheduler!, "lambda:InvokeFunction")).toEqual(probes);
+    expect(resourcesOf(roles.scheduler!, "dynamodb:PutItem")).toEqual([table]);
+  });
+
+  it("the API reads table and indexes, writes only probe requests/counters, invokes only probes", () => {
+    const grants = roles.api!;
+    expect(resourcesOf(grants, "dynamodb:Query")).toEqual([table, `${table}/index/gsi1`]);
+    expect(actionsOf(grants)).not.toContain("dynamodb:BatchWriteItem");
+    expect(resourcesOf(grants, "lambda:InvokeFunction")).toEqual(probes);
+  });
+
+  it("the Slack receiver may invoke only its worker and reads nothing", () => {
+    const grants = roles.chatops!;
+    expect(resourcesOf(grants, "lambda:InvokeFunction")).toEqual([worker]);
+    for (const action of TABLE_READ_ACTIONS) expect(actionsOf(grants)).not.toContain(action);
+  });
+});
+
+describe("infra source wiring", () => {
+  const infraDir = join(import.meta.dirname, "../../infra");
+  const sources = readdirSync(infraDir)
+    .filter((file) => file.endsWith(".ts"))
+    .map((file) => ({ file, text: readFileSync(join(infraDir, file), "utf8") }));
+
+  it("never uses `link` (SST links grant dynamodb:* on a table) nor a literal wildcard grant", () => {
+    for (const { file, text } of sources) {
+      expect(text, file).not.toMatch(/\blink\s*:/);
+      expect(text, file).not.toMatch(/actions\s*:\s*\[[^\]]*\*/);
+      expect(text, file).not.toMatch(/resources\s*:\s*\[[^\]]*["'`]\*["'`]/);
+    }
+  });
+
+  it("every function definition takes its permissions from infra/permissions.ts", () => {
+    const handlers = sources.flatMap(({ file, text }) =>
+      [...text.matchAll(/handler:\s*"([^"]+)"/g)].map((m) => ({ file, handler: m[1]!, text })),
+    );
+    expect(handlers.map((h) => h.handler).sort()).toEqual([
+      "packages/functions/src/handlers/api.handler",
+      "packages/functions/src/handlers/chatops-worker.handler",
+      "packages/functions/src/handlers/chatops.handler",
+      "packages/functions/src/handlers/probe.handler",
+      "packages/functions/src/handlers/scheduler.handler",
+    ]);
+    for (const { file, text } of sources.filter((s) => /handler:\s*"/.test(s.text))) {
+      const functions = text.split(/handler:\s*"/).length - 1;
+      const granted = (text.match(/permissions:\s*\w+Grants\(/g) ?? []).length;
+      expect(granted, file).toBe(functions);
+    }
+  });
+});
