@@ -1,0 +1,84 @@
+import { performance } from "node:perf_hooks";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Check } from "../check/index.js";
+import { closedTcpPort, httpListener, type Listening } from "../probers/test-servers.js";
+import type { ProbeResult } from "../result/index.js";
+import { runChecks } from "./index.js";
+
+let slow: Listening;
+let inFlight = 0;
+let maxInFlight = 0;
+let closedPort: number;
+
+beforeAll(async () => {
+  slow = await httpListener((req, res) => {
+    if (req.url === "/hang") return;
+    inFlight += 1;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    setTimeout(() => {
+      inFlight -= 1;
+      res.end("ok");
+    }, 60);
+  });
+  closedPort = await closedTcpPort();
+});
+afterAll(() => slow.close());
+
+const check = (checkId: string, target: string, extra: Partial<Check> = {}): Check => ({ checkId, target, ...extra });
+
+describe("runChecks", () => {
+  it("never has more than `concurrency` checks in flight and returns results in check order", async () => {
+    maxInFlight = 0;
+    const checks = Array.from({ length: 12 }, (_, i) => check(`c${i}`, `http://127.0.0.1:${slow.port}/${i}`));
+    const seen: string[] = [];
+    const results = await runChecks(checks, { context: { region: "eu-west-1" }, concurrency: 3, timeoutMs: 2000, onResult: (r) => seen.push(r.checkId) });
+    expect(maxInFlight).toBe(3);
+    expect(results.map((r) => r.checkId)).toEqual(checks.map((c) => c.checkId));
+    expect(results.every((r) => r.status === "pass" && r.region === "eu-west-1")).toBe(true);
+    expect(seen.sort()).toEqual(checks.map((c) => c.checkId).sort());
+  });
+
+  it("honours check.expect over the URI and reports invalid targets as results", async () => {
+    const results = await runChecks(
+      [
+        check("blocked", `tcp://127.0.0.1:${closedPort}`, { expect: "blocked" }),
+        check("reachable", `tcp://127.0.0.1:${closedPort}?expect=blocked`, { expect: "reachable" }),
+        check("bad", "tcp://no-port"),
+      ],
+      { context: { region: "r" }, concurrency: 2, timeoutMs: 1000 },
+    );
+    expect(results.map((r) => [r.checkId, r.outcome, r.status])).toEqual([
+      ["blocked", "tcp_refused", "pass"],
+      ["reachable", "tcp_refused", "fail"],
+      ["bad", "invalid_target", "fail"],
+    ]);
+    expect(results[0]!.expect).toBe("blocked");
+  });
+
+  it("ends unfinished checks as inconclusive at the deadline instead of dropping them", async () => {
+    const checks = [
+      check("fast", `tcp://127.0.0.1:${slow.port}`),
+      check("hang-1", `http://127.0.0.1:${slow.port}/hang`),
+      check("hang-2", `http://127.0.0.1:${slow.port}/hang?expect=blocked`),
+      check("queued", `dns://127.0.0.1:${closedPort}/x.test`),
+    ];
+    const emitted: ProbeResult[] = [];
+    const started = performance.now();
+    const results = await runChecks(checks, { context: { region: "r" }, concurrency: 2, timeoutMs: 10_000, deadlineMs: 300, onResult: (r) => emitted.push(r) });
+    const elapsed = performance.now() - started;
+    expect(elapsed).toBeLessThan(2000);
+    expect(results.map((r) => [r.checkId, r.status, r.outcome])).toEqual([
+      ["fast", "pass", "ok"],
+      ["hang-1", "inconclusive", "http_timeout"],
+      ["hang-2", "inconclusive", "http_timeout"],
+      ["queued", "inconclusive", "dns_timeout"],
+    ]);
+    expect(results[1]!.detail).toMatchObject({ deadline: true, started: true });
+    expect(results[2]!.expect).toBe("blocked");
+    expect(results[3]!.detail).toMatchObject({ deadline: true, started: false });
+    expect(emitted.map((r) => r.checkId).sort()).toEqual(["fast", "hang-1", "hang-2", "queued"]);
+    // Aborted probes finishing later must not add anything.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(emitted).toHaveLength(4);
+  });
+});

@@ -1,0 +1,112 @@
+import type { Check } from "../check/index.js";
+import { defaultContext, invalidTargetResult, probeTarget, type ProbeContext } from "../probers/index.js";
+import type { Kind, Outcome, ProbeResult } from "../result/index.js";
+import { InvalidTargetError, kindOfUri, parseTarget, type Target } from "../target/index.js";
+
+export interface RunChecksOptions {
+  /** Shared probe context (lookup, connect, localAddress, ca, proxy…); `region` is required. */
+  context: Partial<ProbeContext> & { region: string };
+  /** Checks probed at the same time. */
+  concurrency: number;
+  /** Per-probe budget handed to every prober. */
+  timeoutMs: number;
+  /**
+   * Budget of the whole run in ms from the call (a Lambda's remaining time minus a margin). When it
+   * runs out, every unfinished check gets an `inconclusive` result marked `detail.deadline` instead of
+   * being dropped, and running probes are aborted.
+   */
+  deadlineMs?: number;
+  /** Called once per result as soon as it exists (progress lines, streaming writes). */
+  onResult?: (result: ProbeResult) => void;
+}
+
+/** What a check cut off by the deadline reports: the kind's own "no answer in time" outcome. */
+const DEADLINE_OUTCOME: Record<Kind, Outcome> = {
+  tcp: "tcp_timeout",
+  tls: "tcp_timeout",
+  http: "http_timeout",
+  dns: "dns_timeout",
+  udp: "udp_no_reply",
+  icmp: "unsupported",
+};
+
+/**
+ * Probes `checks` with at most `concurrency` in flight and returns their results in check order
+ * (a port range contributes several). `check.expect` overrides the target URI's own expectation.
+ */
+export async function runChecks(checks: Check[], options: RunChecksOptions): Promise<ProbeResult[]> {
+  const concurrency = Math.max(1, Math.floor(options.concurrency));
+  const abort = new AbortController();
+  const outerSignal = options.context.signal;
+  const signal = outerSignal ? AbortSignal.any([outerSignal, abort.signal]) : abort.signal;
+  const perCheck: (ProbeResult[] | undefined)[] = new Array(checks.length);
+  const startedAt: (string | undefined)[] = new Array(checks.length);
+  let cutOff = false;
+
+  const settle = (index: number, results: ProbeResult[]) => {
+    if (cutOff || perCheck[index]) return;
+    perCheck[index] = results;
+    for (const result of results) options.onResult?.(result);
+  };
+
+  let next = 0;
+  const worker = async () => {
+    while (next < checks.length && !cutOff) {
+      const index = next++;
+      const check = checks[index]!;
+      startedAt[index] = new Date().toISOString();
+      settle(index, await probeCheck(check, { ...options.context, checkId: check.checkId, timeoutMs: options.timeoutMs, signal }));
+    }
+  };
+  const everything = Promise.all(Array.from({ length: Math.min(concurrency, checks.length) }, worker));
+
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = options.deadlineMs === undefined ? undefined : new Promise<"deadline">((resolve) => {
+    timer = setTimeout(() => resolve("deadline"), Math.max(0, options.deadlineMs!));
+  });
+  const winner = await (deadline ? Promise.race([everything, deadline]) : everything);
+  clearTimeout(timer);
+  if (winner === "deadline") {
+    abort.abort();
+    // Nothing settled after this point: late results of aborted probes are ignored, not mixed in.
+    const cutAt = new Date().toISOString();
+    checks.forEach((check, index) => {
+      if (!perCheck[index]) settle(index, [deadlineResult(check, options.context, startedAt[index], cutAt)]);
+    });
+    cutOff = true;
+  }
+  return perCheck.flatMap((results) => results ?? []);
+}
+
+async function probeCheck(check: Check, context: Partial<ProbeContext>): Promise<ProbeResult[]> {
+  const ctx = defaultContext(context);
+  let target: Target;
+  try {
+    target = parseTarget(check.target);
+  } catch (error) {
+    if (!(error instanceof InvalidTargetError)) throw error;
+    return [invalidTargetResult(check.target, ctx, error.message, check.expect)];
+  }
+  if (check.expect === "blocked") target = { ...target, expect: "blocked" };
+  else if (check.expect === "reachable") delete target.expect;
+  return probeTarget(target, ctx);
+}
+
+function deadlineResult(check: Check, context: RunChecksOptions["context"], startedAt: string | undefined, cutAt: string): ProbeResult {
+  const kind = kindOfUri(check.target) ?? "tcp";
+  const expect = check.expect ?? (/[?&]expect=blocked(?:&|$)/.test(check.target) ? "blocked" : undefined);
+  return {
+    checkId: check.checkId,
+    target: check.target,
+    kind,
+    region: context.region,
+    at: startedAt ?? cutAt,
+    status: "inconclusive",
+    outcome: DEADLINE_OUTCOME[kind],
+    durationMs: startedAt ? Date.parse(cutAt) - Date.parse(startedAt) : 0,
+    phases: {},
+    detail: { deadline: true, started: startedAt !== undefined, reason: "the run's deadline passed before this check finished" },
+    ...(context.localAddress ? { egressIp: context.localAddress } : {}),
+    ...(expect ? { expect } : {}),
+  };
+}
