@@ -1,4 +1,4 @@
-import { settings, } from "./config.js";
+import { settings } from "./config.js";
 import { logging, profileFiles, sharedEnvironment } from "./environment.js";
 import { probeGrants } from "./permissions.js";
 import { regionId } from "./settings.js";
@@ -18,7 +18,8 @@ export const probes = settings.probeRegions.map((region) => {
     {
       description: `probemesh probe (${region})`,
       handler: "packages/functions/src/handlers/probe.handler",
-      memory: "1024 MB",
+      // I/O-bound: 512 MB (about a third of a vCPU) covers ~100 concurrent TLS handshakes; docs/deploy.md prices it.
+      memory: "512 MB",
       timeout: "55 seconds",
       environment: sharedEnvironment,
       copyFiles: profileFiles,
