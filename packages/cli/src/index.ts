@@ -21,7 +21,10 @@ exit codes: 0 ok, 1 a required check failed / something changed, 2 bad usage or 
 /** `check` belongs to its own module; loaded on demand so the other commands start fast. */
 const check: Command = async (args, io) => {
   const specifier = "./commands/check.js";
-  const mod = (await import(specifier)) as { check?: Command };
+  const mod = (await import(specifier).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ERR_MODULE_NOT_FOUND" && error.message.includes("commands/check")) throw new UsageError("check is not installed in this build");
+    throw error;
+  })) as { check?: Command };
   if (!mod.check) throw new Error("commands/check.js does not export check");
   return mod.check(args, io);
 };

@@ -1,10 +1,13 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { diffCatalogs, formatDiff, getCatalog, importPage, isProduct, isUnchanged, listProducts, parseCatalog, type Catalog } from "@probemesh/core";
+import { getCatalog, isProduct, listProducts, parseCatalog, type Catalog } from "@probemesh/core/catalog";
+import { diffCatalogs, formatDiff, isUnchanged } from "@probemesh/core/diff";
+import { importPage } from "@probemesh/core/import";
 import { UsageError, type CliIO, type Command } from "../io.js";
 import { columns, parse } from "./args.js";
 
 const USAGE = "probemesh catalog list|show <product>|diff <old> <new> [--json]";
+const NOT_FOUND = new Set(["ENOENT", "ENOTDIR", "EISDIR"]);
 
 /** `probemesh catalog list|show|diff`. */
 export const catalog: Command = async (args, io) => {
@@ -12,7 +15,7 @@ export const catalog: Command = async (args, io) => {
   const [sub, ...rest] = positionals;
   const json = values.json === true;
   if (sub === "list" && rest.length === 0) return list(io, json);
-  if (sub === "show" && rest.length === 1) return show(io, rest[0]!, json);
+  if (sub === "show" && rest.length === 1) return show(io, await load(io, rest[0]!), json);
   if (sub === "diff" && rest.length === 2) return diff(io, rest[0]!, rest[1]!, json);
   throw new UsageError(`usage: ${USAGE}`);
 };
@@ -24,8 +27,7 @@ function list(io: CliIO, json: boolean): number {
   return 0;
 }
 
-function show(io: CliIO, id: string, json: boolean): number {
-  const c = getCatalog(id);
+function show(io: CliIO, c: Catalog, json: boolean): number {
   if (json) {
     io.stdout.write(`${JSON.stringify(c, null, 2)}\n`);
     return 0;
@@ -63,7 +65,9 @@ async function load(io: CliIO, ref: string): Promise<Catalog> {
   try {
     text = await readFile(resolve(io.cwd, ref), "utf8");
   } catch (error) {
-    throw new UsageError(`${ref}: not a product id and not a readable file (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+    const code = (error as NodeJS.ErrnoException).code ?? "error";
+    if (!ref.includes("/") && !ref.includes(".") && NOT_FOUND.has(code)) getCatalog(ref);
+    throw new UsageError(`${ref}: not a product id and not a readable file (${code})`);
   }
   if (/^\s*\{/.test(text)) {
     let data: unknown;

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { importPage, importWithOverrides, parseOverrides, type ImportResult } from "@probemesh/core";
+import { importPage, importWithOverrides, parseOverrides, type ImportResult } from "@probemesh/core/import";
 import { UsageError, type CliIO, type Command } from "../io.js";
 import { parse } from "./args.js";
 

@@ -1,4 +1,5 @@
-import { loadProfile, plan as expand, type PlanResult } from "@probemesh/core";
+import { plan as expand, type PlanResult } from "@probemesh/core/plan";
+import { loadProfile } from "@probemesh/core/profile";
 import { resolve } from "node:path";
 import { UsageError, type CliIO, type Command } from "../io.js";
 import { columns, parse, parseSets } from "./args.js";

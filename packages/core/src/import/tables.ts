@@ -57,14 +57,15 @@ export function draftsFromTable(table: Table, pageSaysTcp: boolean, report: Repo
   table.headers.forEach((h, k) => {
     if (roles[k] === undefined && h.trim() !== "") report.unclassified.push({ line: table.line, text: h, reason: "column not recognised; ignored" });
   });
-  const headingDirection = directionOfHeading(table.heading);
-  if (col("direction") < 0 && !headingDirection) report.assumptions.push({ line: table.line, text: table.heading, reason: "no direction column or heading word: rows taken as egress" });
-  if (col("protocol") < 0 && !pageSaysTcp) report.assumptions.push({ line: table.line, text: table.heading, reason: "no protocol column: rows taken as TCP unless the port cell says otherwise" });
-  if (col("level") < 0) report.assumptions.push({ line: table.line, text: table.heading, reason: "no level column: rows taken as required unless a note states a condition" });
-  if (col("port") < 0) report.unclassified.push({ line: table.line, text: table.heading, reason: "no port column: rows imported without a port (not probed until one is set)" });
+  const heading = cleanText(table.heading);
+  const headingDirection = directionOfHeading(heading);
+  if (col("direction") < 0 && !headingDirection) report.assumptions.push({ line: table.line, text: heading, reason: "no direction column or heading word: rows taken as egress" });
+  if (col("protocol") < 0 && !pageSaysTcp) report.assumptions.push({ line: table.line, text: heading, reason: "no protocol column: rows taken as TCP unless the port cell says otherwise" });
+  if (col("level") < 0) report.assumptions.push({ line: table.line, text: heading, reason: "no level column: rows taken as required unless a note states a condition" });
+  if (col("port") < 0) report.unclassified.push({ line: table.line, text: heading, reason: "no port column: rows imported without a port (not probed until one is set)" });
 
   const drafts: Draft[] = [];
-  let component = cleanText(table.heading) || "General";
+  let component = heading || "General";
   table.rows.forEach((row, r) => {
     const cell = (role: Role) => (col(role) >= 0 ? (row.cells[col(role)] ?? "") : "");
     const note = (why: string, text: string) => report.unclassified.push({ line: row.line, text: cleanText(text), reason: why });

@@ -134,7 +134,7 @@ function expandRequirement(x: Expansion, out: PlanResult): void {
     out.checks.push({
       checkId: checkIdOf(catalog.product, r.id, target),
       target,
-      label: labelOf(catalog, component, r, host),
+      label: labelOf(catalog, component, r, host, port),
       product: catalog.product,
       component: component.id,
       level: r.level,
@@ -192,8 +192,8 @@ function isLoopback(host: string): boolean {
   return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
-function labelOf(catalog: Catalog, component: Component, r: Requirement, host: string): string {
-  const port = r.protocol === "icmp" ? "icmp" : `${r.protocol}/${r.portKey && r.port === undefined ? (r.portDefault ?? r.portKey) : r.port}${r.portEnd ? `-${r.portEnd}` : ""}`;
+function labelOf(catalog: Catalog, component: Component, r: Requirement, host: string, port: number | string | undefined = r.port ?? r.portKey): string {
+  const where = r.protocol === "icmp" ? "icmp" : `${r.protocol}/${port ?? "?"}${r.portEnd ? `-${r.portEnd}` : ""}`;
   const what = r.use ? `${r.use}: ${host}` : host;
-  return `${catalog.name} / ${component.name} → ${what} ${port} (${r.direction})`;
+  return `${catalog.name} / ${component.name} → ${what} ${where} (${r.direction})`;
 }
