@@ -36,12 +36,17 @@ export async function closeDueBuckets(
   const cached = ctx.closedCache.get(cacheKey);
   // Steady state: this writer already closed everything closable and nothing is late.
   if (cached !== undefined && cached >= lastClosable && ![...lateHours].some((hour) => hour <= cached)) return 0;
-  const closed = await closedHour(ctx, region, shard);
-  const start = closed ? addHours(closed, 1) : await firstRawHour(ctx, region, shard);
-  const hours = new Set([...lateHours].filter((hour) => closed !== undefined && hour <= closed));
-  let newClosed: string | undefined;
-  let rolledUp = hours.size;
-  if (start !== undefined && start <= lastClosable) {
+  const stored = await closedHour(ctx, region, shard);
+  const lateOnes = [...lateHours].filter((hour) => stored !== undefined && hour <= stored);
+  // First write for this shard: nothing before its first raw hour exists, so that hour's
+  // predecessor counts as closed (persisted, so the steady state needs no read at all).
+  const firstRaw = stored === undefined ? await firstRawHour(ctx, region, shard) : undefined;
+  const closed = stored ?? (firstRaw === undefined ? undefined : addHours(firstRaw, -1));
+  if (closed === undefined) return 0;
+  const start = addHours(closed, 1);
+  let newClosed = stored === undefined ? closed : undefined;
+  let rolledUp = lateOnes.length;
+  if (start <= lastClosable) {
     const end = [addHours(lastClosable, 1), addHours(start, MAX_HOURS_PER_CALL)].sort()[0]!;
     const results = await readRaw(ctx, region, shard, start, end);
     await writeHourly(ctx, region, shard, results);
@@ -51,21 +56,22 @@ export async function closeDueBuckets(
       if (hour.slice(11, 13) === "23") await writeDaily(ctx, region, shard, dayStart(hour));
     }
   }
-  for (const hour of hours) {
+  for (const hour of lateOnes) {
     await writeHourly(ctx, region, shard, await readRaw(ctx, region, shard, hour, addHours(hour, 1)));
     const lastHourOfDay = addHours(dayStart(hour), 23);
-    if (closed !== undefined && lastHourOfDay <= closed) await writeDaily(ctx, region, shard, dayStart(hour));
+    if (lastHourOfDay <= closed) await writeDaily(ctx, region, shard, dayStart(hour));
   }
   if (newClosed !== undefined) {
+    const hour = newClosed;
     await withRetry("PutItem", ctx.retry, () =>
       ctx.doc
         .send(
           new PutCommand({
             TableName: ctx.table,
-            Item: { pk: keys.state(region), sk: keys.closedShard(shard), hour: newClosed },
+            Item: { pk: keys.state(region), sk: keys.closedShard(shard), hour },
             ConditionExpression: "attribute_not_exists(pk) OR #hour < :hour",
             ExpressionAttributeNames: { "#hour": "hour" },
-            ExpressionAttributeValues: { ":hour": newClosed },
+            ExpressionAttributeValues: { ":hour": hour },
           }),
         )
         .catch((error: unknown) => {

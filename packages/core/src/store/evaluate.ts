@@ -60,8 +60,9 @@ export async function evaluate(
     const failing = opts.regions.filter((region) => regions[region] === "down");
     const outcomes: Partial<Record<Outcome, number>> = {};
     for (const region of failing) {
-      const outcome = entries.get(region)!.result.outcome;
-      outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+      // A down region already passing again (not yet recovered) adds no failure outcome.
+      const { outcome, status } = entries.get(region)!.result;
+      if (status !== "pass") outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
     }
     const step = stepIncident(checkId, open.get(checkId), verdict, { regions: failing, outcomes }, now);
     if (step.opened) opened.push(step.opened);
