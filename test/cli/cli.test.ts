@@ -86,6 +86,16 @@ describe("probemesh plan", () => {
     expect(r.stdout).toBe("");
   });
 
+  it("plans an imported vendor page given with --catalog", async () => {
+    const page = join(dir, "vendor.md");
+    writeFileSync(page, "# Vendor Y\n\n{% tabs %}\n{% tab title=\"EU\" %}\n- `api.eu.y.example:443` — required, outbound\n{% endtab %}\n{% tab title=\"US\" %}\n- `api.us.y.example:443` — required, outbound\n{% endtab %}\n{% endtabs %}\n");
+    const r = await run(["plan", "--catalog", page, "--geo", "eu", "--json"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).checks.map((c: { target: string }) => c.target)).toEqual(["tcp://api.eu.y.example:443"]);
+    const bad = await run(["plan", "--catalog", page, "--geo", "au"]);
+    expect([bad.code, bad.stderr]).toEqual([2, 'probemesh: unknown geo "au" for vendor-y (valid: eu, us)\n']);
+  });
+
   it("reads a profile and names the bad field of a malformed one", async () => {
     writeFileSync(join(dir, "ok.yaml"), "products: [strongdm]\ngeo: eu\nhosts: { gateway: gw.internal }\n");
     const ok = await run(["plan", "--profile", "ok.yaml", "--json"], { cwd: dir });

@@ -9,7 +9,7 @@ export const USAGE = `usage: probemesh <command> [options]
   catalog list [--json]                     built-in products
   catalog show <product> [--json]           a product's requirements, with source lines
   catalog diff <old> <new> [--json]         added/removed/changed requirements (exit 1 if any)
-  plan --product <id> [--geo g] [--set KEY=VALUE]… [--profile file] [--json]
+  plan --product <id> [--geo g] [--set KEY=VALUE]… [--profile file] [--catalog file] [--json]
   check [<target>…] [--product <id> --geo g --set K=V…] [--profile file]
         [--json | --junit file] [--timeout ms] [--concurrency n] [--expect-blocked <target>]
   import <vendor-doc file | -> [--json] [--product id] [--overrides file]
@@ -32,7 +32,7 @@ const check: Command = async (args, io) => {
 const COMMANDS: Record<string, Command> = { catalog, plan, check, import: importCommand, status };
 
 /** Names of errors that mean bad usage or bad input: one line on stderr, exit 2. */
-const INPUT_ERRORS = new Set(["UsageError", "PlanError", "ProfileError", "CatalogError", "ImportError", "UnknownProductError", "TargetError"]);
+const INPUT_ERRORS = new Set(["UsageError", "PlanError", "ProfileError", "CatalogError", "ImportError", "UnknownProductError", "InvalidTargetError"]);
 
 /** Entry point of the `probemesh` command; returns the exit code and never throws. */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {

@@ -1,13 +1,10 @@
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
-import { getCatalog, isProduct, listProducts, parseCatalog, type Catalog } from "@probemesh/core/catalog";
+import { getCatalog, listProducts, type Catalog } from "@probemesh/core/catalog";
 import { diffCatalogs, formatDiff, isUnchanged } from "@probemesh/core/diff";
-import { importPage } from "@probemesh/core/import";
 import { UsageError, type CliIO, type Command } from "../io.js";
 import { columns, parse } from "./args.js";
+import { loadCatalog as load } from "./catalog-source.js";
 
 const USAGE = "probemesh catalog list|show <product>|diff <old> <new> [--json]";
-const NOT_FOUND = new Set(["ENOENT", "ENOTDIR", "EISDIR"]);
 
 /** `probemesh catalog list|show|diff`. */
 export const catalog: Command = async (args, io) => {
@@ -56,28 +53,4 @@ async function diff(io: CliIO, oldRef: string, newRef: string, json: boolean): P
   if (json) io.stdout.write(`${JSON.stringify({ equal: isUnchanged(result), ...result }, null, 2)}\n`);
   else io.stdout.write(isUnchanged(result) ? "no changes\n" : `${formatDiff(result).join("\n")}\n`);
   return isUnchanged(result) ? 0 : 1;
-}
-
-/** A built-in product id, a catalog JSON file, or a vendor page (imported on the fly). */
-async function load(io: CliIO, ref: string): Promise<Catalog> {
-  if (isProduct(ref)) return getCatalog(ref);
-  let text: string;
-  try {
-    text = await readFile(resolve(io.cwd, ref), "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? "error";
-    if (!ref.includes("/") && !ref.includes(".") && NOT_FOUND.has(code)) getCatalog(ref);
-    throw new UsageError(`${ref}: not a product id and not a readable file (${code})`);
-  }
-  if (/^\s*\{/.test(text)) {
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch (error) {
-      throw new UsageError(`${ref}: invalid JSON: ${(error as Error).message}`);
-    }
-    const inner = (data as { catalog?: unknown }).catalog;
-    return parseCatalog(inner ?? data, ref);
-  }
-  return importPage(text, { file: ref }).catalog;
 }

@@ -3,21 +3,25 @@ import { loadProfile } from "@probemesh/core/profile";
 import { resolve } from "node:path";
 import { UsageError, type CliIO, type Command } from "../io.js";
 import { columns, parse, parseSets } from "./args.js";
+import { loadCatalog } from "./catalog-source.js";
 
-const USAGE = "probemesh plan --product <id> [--geo g] [--set KEY=VALUE]… [--profile file] [--json]";
+const USAGE = "probemesh plan --product <id> [--geo g] [--set KEY=VALUE]… [--profile file] [--catalog file] [--json]";
 
 /** `probemesh plan`: catalog × geo × values → checks, needs, skipped. */
 export const plan: Command = async (args, io) => {
   const { values, positionals } = parse(
     args,
-    { product: { type: "string" }, geo: { type: "string" }, set: { type: "string", multiple: true }, profile: { type: "string" }, json: { type: "boolean" } },
+    { product: { type: "string" }, geo: { type: "string" }, set: { type: "string", multiple: true }, profile: { type: "string" }, catalog: { type: "string" }, json: { type: "boolean" } },
     USAGE,
   );
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}" (usage: ${USAGE})`);
   const profile = values.profile ? await loadProfile(resolve(io.cwd, values.profile)) : undefined;
-  if (!values.product && !profile) throw new UsageError(`--product or --profile is required (usage: ${USAGE})`);
+  const catalog = values.catalog ? await loadCatalog(io, values.catalog) : undefined;
+  const product = values.product ?? catalog?.product;
+  if (!product && !profile) throw new UsageError(`--product or --profile is required (usage: ${USAGE})`);
   const result = expand({
-    ...(values.product ? { product: values.product } : {}),
+    ...(product ? { product } : {}),
+    ...(catalog ? { catalogs: [catalog] } : {}),
     ...(values.geo ? { geo: values.geo } : {}),
     set: parseSets(values.set),
     ...(profile ? { profile } : {}),

@@ -1,0 +1,31 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { getCatalog, isProduct, parseCatalog, type Catalog } from "@probemesh/core/catalog";
+import { importPage } from "@probemesh/core/import";
+import { UsageError, type CliIO } from "../io.js";
+
+const NOT_FOUND = new Set(["ENOENT", "ENOTDIR", "EISDIR"]);
+
+/** A built-in product id, a catalog JSON file, or a vendor page (imported on the fly). */
+export async function loadCatalog(io: CliIO, ref: string): Promise<Catalog> {
+  if (isProduct(ref)) return getCatalog(ref);
+  let text: string;
+  try {
+    text = await readFile(resolve(io.cwd, ref), "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "error";
+    if (!ref.includes("/") && !ref.includes(".") && NOT_FOUND.has(code)) getCatalog(ref);
+    throw new UsageError(`${ref}: not a product id and not a readable file (${code})`);
+  }
+  if (/^\s*\{/.test(text)) {
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (error) {
+      throw new UsageError(`${ref}: invalid JSON: ${(error as Error).message}`);
+    }
+    const inner = (data as { catalog?: unknown }).catalog;
+    return parseCatalog(inner ?? data, ref);
+  }
+  return importPage(text, { file: ref }).catalog;
+}
