@@ -41,11 +41,16 @@ export function dynamoLocalLibDir(): string {
   return join(libRoot, release);
 }
 
+// The second `wait` outlasts the trap, so the shell (whose exit stop() awaits) ends only
+// after the JVM has really gone and its port is free.
 const WATCHDOG = `exec 3<&0
 "$@" & java=$!
 trap 'kill $java 2>/dev/null' TERM INT
 ( while read -r _ <&3; do :; done; kill $java 2>/dev/null ) &
-wait $java`;
+watcher=$!
+wait $java
+wait $java
+kill $watcher 2>/dev/null`;
 
 const running = new Set<ChildProcess>();
 
