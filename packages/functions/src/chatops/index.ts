@@ -14,7 +14,7 @@ import { statusReply } from "./status.js";
 import type { ChatopsJob } from "./worker.js";
 
 export { signSlackRequest, verifySlackSignature, SlackSignatureError } from "./signature.js";
-export { runChatopsJob, type ChatopsJob, type WorkerDeps } from "./worker.js";
+export { parseChatopsJob, runChatopsJob, type ChatopsJob, type WorkerDeps } from "./worker.js";
 export { parseCommand, type SlackCommand } from "./command.js";
 
 /** Everything the Slack endpoint needs; the API handler and the local mesh wire it. */

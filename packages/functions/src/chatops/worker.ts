@@ -1,7 +1,8 @@
 import type { Check } from "@probemesh/core/check";
 import type { ProbeResult } from "@probemesh/core/result";
 import type { Store } from "@probemesh/core/store";
-import { postJson, type PostOptions, type WebhookPolicy } from "../alerts/index.js";
+import * as v from "valibot";
+import { assertWebhookUrl, postJson, WebhookRefusedError, type PostOptions, type WebhookPolicy } from "../alerts/index.js";
 import type { ProbeInvocation } from "../invoke/payloads.js";
 import { regionUpdateMessage, summaryMessage, type SlackMessage } from "./blocks.js";
 import { overallVerdict, summarizeChecks } from "./summary.js";
@@ -17,6 +18,30 @@ export interface ChatopsJob {
   regions: string[];
   responseUrl: string;
   requestedBy: string;
+}
+
+const JobSchema = v.strictObject({
+  kind: v.literal("slack-probe"),
+  id: v.pipe(v.string(), v.uuid()),
+  what: v.pipe(v.string(), v.maxLength(4096)),
+  checks: v.pipe(
+    v.array(v.looseObject({ checkId: v.pipe(v.string(), v.minLength(1), v.maxLength(128)), target: v.pipe(v.string(), v.minLength(1), v.maxLength(2048)) })),
+    v.minLength(1),
+    v.maxLength(200),
+  ),
+  regions: v.pipe(v.array(v.pipe(v.string(), v.minLength(1))), v.minLength(1), v.maxLength(32)),
+  responseUrl: v.pipe(v.string(), v.url()),
+  requestedBy: v.string(),
+});
+
+/** Validates a worker event; throws with the first problem's path (the invocation then fails visibly). */
+export function parseChatopsJob(event: unknown): ChatopsJob {
+  const parsed = v.safeParse(JobSchema, event);
+  if (!parsed.success) {
+    const issue = parsed.issues[0];
+    throw new Error(`invalid chat-ops job: ${v.getDotPath(issue) ?? "event"}: ${issue.message}`);
+  }
+  return parsed.output as ChatopsJob;
 }
 
 export interface WorkerDeps {
@@ -46,6 +71,13 @@ const MAX_UPDATES = 3;
  * with the cross-region verdict. Post failures are logged, never retried into duplicates.
  */
 export async function runChatopsJob(job: ChatopsJob, deps: WorkerDeps): Promise<void> {
+  try {
+    assertWebhookUrl(job.responseUrl, deps.webhookPolicy);
+  } catch (error) {
+    if (!(error instanceof WebhookRefusedError)) throw error;
+    console.error(`chatops: probe ${job.id} dropped, its response_url is refused: ${error.message}`);
+    return;
+  }
   const now = deps.now ?? (() => new Date());
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const deadline = now().getTime() + (deps.deadlineMs ?? 60_000);
