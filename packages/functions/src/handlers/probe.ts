@@ -1,7 +1,6 @@
 import { runChecks } from "@probemesh/core/engine";
 import { guardContext, type Guard } from "@probemesh/core/guard";
 import { defaultContext, type ProbeContext } from "@probemesh/core/probers";
-import type { ProbeResult } from "@probemesh/core/result";
 import type { Store } from "@probemesh/core/store";
 import type { Context } from "aws-lambda";
 import * as v from "valibot";
@@ -46,7 +45,7 @@ export class InvalidInvocationError extends Error {
 /**
  * The probe function: runs one region's checks with a concurrency cap and a deadline below the
  * Lambda timeout, writes the results (round history, or the on-demand probe record), and
- * returns a summary. Checks the deadline cut off are counted as `unfinished`, not dropped silently.
+ * returns a summary. Checks the deadline cut off are stored as inconclusive and counted as `unfinished`.
  */
 export function createProbeHandler(deps: ProbeHandlerDeps) {
   return async (event: unknown, context: Pick<Context, "getRemainingTimeInMillis">): Promise<ProbeSummary> => {
@@ -66,20 +65,15 @@ export function createProbeHandler(deps: ProbeHandlerDeps) {
     let probeContext: ProbeContext = defaultContext({ ...deps.context?.(invocation.region), region: invocation.region });
     if (invocation.probeId) probeContext = guardContext(probeContext, deps.guard);
 
-    const results: ProbeResult[] = [];
-    await runChecks(invocation.checks, {
+    const results = await runChecks(invocation.checks, {
       context: probeContext,
       concurrency: deps.concurrency ?? 32,
       timeoutMs: deps.timeoutMs ?? 5000,
       deadlineMs,
-      onResult: (result: ProbeResult) => {
-        results.push(result);
-      },
     });
     if (invocation.probeId) await deps.store.addProbeResults(invocation.probeId, invocation.region, results);
     else await deps.store.writeResults(invocation.region, invocation.roundId, results);
 
-    const reported = new Set(results.map((result) => result.checkId));
     const counts = { pass: 0, fail: 0, inconclusive: 0 };
     for (const result of results) counts[result.status] += 1;
     return {
@@ -88,7 +82,7 @@ export function createProbeHandler(deps: ProbeHandlerDeps) {
       ...(invocation.probeId ? { probeId: invocation.probeId } : {}),
       checks: invocation.checks.length,
       counts,
-      unfinished: invocation.checks.filter((check) => !reported.has(check.checkId)).length,
+      unfinished: results.filter((result) => result.detail?.deadline !== undefined).length,
       durationMs: Date.now() - started,
     };
   };

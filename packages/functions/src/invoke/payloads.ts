@@ -18,7 +18,7 @@ export interface ProbeSummary {
   probeId?: string;
   checks: number;
   counts: { pass: number; fail: number; inconclusive: number };
-  /** Checks cut off by the deadline (reported, not silently dropped). */
+  /** Results the deadline cut off (stored as inconclusive with `detail.deadline`, not dropped). */
   unfinished: number;
   durationMs: number;
 }

@@ -1,0 +1,66 @@
+/**
+ * `npm start`: the local mesh on http://127.0.0.1:8787 (DESIGN.md § Local mesh).
+ * Ctrl-C / SIGTERM stop everything, DynamoDB Local's java included.
+ */
+import { ConfigError, loadConfig } from "../config/index.js";
+import { startMesh, type Mesh } from "./index.js";
+
+const started = Date.now();
+const log = (line: string) => console.log(`[mesh] ${line}`);
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`probemesh: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  let mesh: Mesh | undefined;
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      log(`${signal} again: exiting now`);
+      process.exit(130);
+    }
+    stopping = true;
+    log(`${signal}: stopping…`);
+    await mesh?.stop();
+    log("stopped");
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+
+  let firstRound = true;
+  mesh = await startMesh({
+    port: config.port,
+    dataDir: config.dataDir,
+    intervalS: config.intervalS,
+    regions: config.regions,
+    apiTokens: config.apiTokens,
+    webhookHosts: config.webhookHosts,
+    ...(config.profilePath ? { profilePath: config.profilePath } : {}),
+    ...(config.slackSigningSecret ? { slackSigningSecret: config.slackSigningSecret } : {}),
+    log: (line) => {
+      log(line);
+      if (firstRound && line.startsWith("round ")) {
+        firstRound = false;
+        log(`first regional picture ${((Date.now() - started) / 1000).toFixed(1)} s after start`);
+      }
+    },
+  });
+  if (stopping) return;
+  log(`${config.profilePath ? `profile ${config.profilePath}` : "lab profile"}: ${mesh.checks.length} checks × ${mesh.regions.length} regions every ${config.intervalS} s`);
+  log(`regions: ${mesh.regions.map((region) => `${region} → ${mesh!.workers[region]}`).join(", ")}`);
+  log(`DynamoDB Local ${mesh.dynamoEndpoint} (data in ${config.dataDir})`);
+  log(`status page and API on ${mesh.url}  (Ctrl-C stops everything)`);
+}
+
+main().catch((error) => {
+  console.error(`probemesh: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,163 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../packages/functions/src/api/index.js";
+import { CHECKS, deps, freshStore, REGIONS, result } from "./helpers.js";
+
+const T0 = Date.parse("2026-03-02T10:00:00.000Z");
+const iso = (offsetS: number) => new Date(T0 + offsetS * 1000).toISOString();
+
+/** Two rounds: kong-cp fails in eu-west-1 and ap-southeast-2 (down), sdm-app fails in ap-southeast-2 only (degraded). */
+async function seeded() {
+  let now = new Date(T0);
+  const store = await freshStore(() => now);
+  for (const [round, offset] of [["r1", 0], ["r2", 60]] as const) {
+    now = new Date(T0 + offset * 1000 + 5000);
+    for (const region of REGIONS) {
+      await store.writeResults(region, round, [
+        result("kong-cp", region, iso(offset), region === "us-east-1", 30 + offset),
+        result("sdm-app", region, iso(offset), region !== "ap-southeast-2", 10),
+      ]);
+      await store.recordHeartbeat({ region, roundId: round, at: now.toISOString(), ok: true, checks: 2 });
+    }
+    await store.evaluate({ now, regions: REGIONS, staleAfterMs: 150_000 });
+  }
+  const app = createApp(deps(store, { now: () => now }));
+  return { app, store, setNow: (d: Date) => (now = d) };
+}
+
+let shared: Awaited<ReturnType<typeof seeded>>;
+beforeAll(async () => {
+  shared = await seeded();
+});
+
+describe("read routes on a real store (DynamoDB Local)", () => {
+  it("GET /healthz", async () => {
+    const { app } = shared;
+    const res = await app.request("/healthz");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "ok" });
+  });
+
+  it("GET /v1/regions: last round, ok, stale; a region without heartbeat is stale", async () => {
+    const { app, store, setNow } = await seeded();
+    const res = await app.request("/v1/regions");
+    const body = await res.json();
+    expect(body.regions).toHaveLength(3);
+    expect(body.regions[0]).toMatchObject({ region: "us-east-1", ok: true, stale: false, lastRoundAt: iso(65), checks: 2 });
+    await store.recordHeartbeat({ region: "eu-west-1", roundId: "r3", at: iso(125), ok: false, error: "eu-west-1: invoke failed" });
+    setNow(new Date(T0 + 400_000));
+    const later = await (await app.request("/v1/regions")).json();
+    const eu = later.regions.find((r: { region: string }) => r.region === "eu-west-1");
+    expect(eu).toMatchObject({ ok: false, stale: true, error: "eu-west-1: invoke failed" });
+  });
+
+  it("GET /v1/checks: every planned check, labelled, with each region's latest result and state", async () => {
+    const { app } = shared;
+    const body = await (await app.request("/v1/checks")).json();
+    expect(body.checks.map((c: { checkId: string }) => c.checkId).sort()).toEqual(["kong-cp", "sdm-app"]);
+    const kong = body.checks.find((c: { checkId: string }) => c.checkId === "kong-cp");
+    expect(kong).toMatchObject({ label: CHECKS[0]!.label, product: "kong-konnect", component: "hostnames", level: "required", target: CHECKS[0]!.target });
+    expect(kong.regions["eu-west-1"]).toMatchObject({ status: "fail", outcome: "tcp_refused", durationMs: 90, at: iso(60), state: "down", detail: { labNote: "refused" } });
+    expect(kong.regions["us-east-1"]).toMatchObject({ status: "pass", outcome: "ok", state: "up", detail: null });
+    expect(typeof kong.regions["us-east-1"].since).toBe("string");
+  });
+
+  it("GET /v1/status: verdict per check across regions with a summary", async () => {
+    const { app } = shared;
+    const body = await (await app.request("/v1/status")).json();
+    expect(body.generatedAt).toBe(iso(65));
+    const verdicts = Object.fromEntries(body.checks.map((c: { checkId: string; verdict: string }) => [c.checkId, c.verdict]));
+    expect(verdicts).toEqual({ "kong-cp": "down", "sdm-app": "degraded" });
+    expect(body.summary).toEqual({ up: 0, degraded: 1, down: 1, unknown: 0 });
+    expect(body.checks.find((c: { checkId: string }) => c.checkId === "kong-cp").regions).toEqual({
+      "us-east-1": "up",
+      "eu-west-1": "down",
+      "ap-southeast-2": "down",
+    });
+  });
+
+  it("GET /v1/status: a stale region counts as unknown, never as down", async () => {
+    const app = createApp(deps(shared.store, { now: () => new Date(T0 + 10 * 60_000) }));
+    const body = await (await app.request("/v1/status")).json();
+    expect(body.summary).toEqual({ up: 0, degraded: 0, down: 0, unknown: 2 });
+    expect(Object.values(body.checks[0].regions)).toEqual(["stale", "stale", "stale"]);
+  });
+
+  it("GET /v1/checks/:id/history: raw and hourly series; bad queries are 400, unknown checks 404", async () => {
+    const { app } = shared;
+    const q = `from=${encodeURIComponent(iso(-60))}&to=${encodeURIComponent(iso(300))}`;
+    const raw = await (await app.request(`/v1/checks/kong-cp/history?${q}&bucket=raw&region=eu-west-1`)).json();
+    expect(raw).toMatchObject({ checkId: "kong-cp", bucket: "raw", from: iso(-60), to: iso(300) });
+    expect(raw.series).toHaveLength(2);
+    expect(raw.series.every((b: { region: string }) => b.region === "eu-west-1")).toBe(true);
+    const hourly = await (await app.request(`/v1/checks/kong-cp/history?${q}`)).json();
+    expect(hourly.bucket).toBe("1h");
+    const counts = hourly.series.reduce((n: number, b: { counts: { pass: number; fail: number } }) => n + b.counts.pass + b.counts.fail, 0);
+    expect(counts).toBe(6);
+
+    for (const [query, code] of [
+      ["bucket=5m", "invalid_request"],
+      ["from=yesterday", "invalid_request"],
+      [`from=${iso(100)}&to=${iso(0)}`, "invalid_range"],
+      [`from=2026-01-01T00:00:00Z&to=2026-03-01T00:00:00Z&bucket=raw`, "invalid_range"],
+      ["region=Europe", "invalid_request"],
+      ["limit=5", "invalid_request"],
+    ]) {
+      const res = await app.request(`/v1/checks/kong-cp/history?${query}`);
+      expect(res.status, query).toBe(400);
+      expect((await res.json()).error.code, query).toBe(code);
+    }
+    const missing = await app.request("/v1/checks/nope/history");
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error: { code: "not_found", message: "no check with id nope" } });
+    expect((await app.request("/v1/checks/bad%20id/history")).status).toBe(400);
+  });
+
+  it("GET /v1/incidents: the incident the down check opened", async () => {
+    const { app } = shared;
+    const body = await (await app.request(`/v1/incidents?from=${iso(-3600)}&to=${iso(3600)}`)).json();
+    const kong = body.incidents.find((i: { checkId: string }) => i.checkId === "kong-cp");
+    expect(kong).toMatchObject({ checkId: "kong-cp", verdict: "down" });
+    expect(kong.regions.sort()).toEqual(["ap-southeast-2", "eu-west-1"]);
+    expect((await app.request("/v1/incidents?from=2026-13-01")).status).toBe(400);
+  });
+
+  it("GET /metrics: Prometheus text with counts, failures and a latency histogram per region", async () => {
+    const { app } = shared;
+    const res = await app.request("/metrics");
+    expect(res.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await res.text();
+    expect(text).toContain('probemesh_checks{region="ap-southeast-2",status="fail"} 2');
+    expect(text).toContain('probemesh_check_failures{region="eu-west-1",outcome="tcp_refused"} 1');
+    expect(text).toContain("# TYPE probemesh_probe_duration_seconds histogram");
+    expect(text).toContain('probemesh_probe_duration_seconds_bucket{region="us-east-1",le="+Inf"} 2');
+    expect(text).toContain('probemesh_probe_duration_seconds_bucket{region="us-east-1",le="0.05"} 1');
+    expect(text).toContain('probemesh_region_up{region="us-east-1"} 1');
+    expect(text).toMatch(/probemesh_probe_duration_seconds_sum\{region="us-east-1"\} 0\.1\n/);
+  });
+
+  it("GET /openapi.json is generated from the validation schemas", async () => {
+    const { app } = shared;
+    const doc = await (await app.request("/openapi.json")).json();
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/healthz", "/v1/regions", "/v1/checks", "/v1/status", "/v1/checks/{id}/history", "/v1/incidents", "/v1/probes", "/v1/probes/{id}", "/metrics", "/openapi.json"]),
+    );
+    const history = doc.paths["/v1/checks/{id}/history"].get;
+    const bucket = history.parameters.find((p: { name: string }) => p.name === "bucket");
+    expect(bucket).toMatchObject({ in: "query", required: false, schema: { enum: ["raw", "1h", "1d"] } });
+    expect(history.parameters.find((p: { name: string }) => p.name === "id")).toMatchObject({ in: "path", required: true });
+    const body = doc.paths["/v1/probes"].post.requestBody.content["application/json"].schema;
+    expect(Object.keys(body.properties)).toEqual(["targets", "product", "geo", "regions"]);
+    expect(doc.paths["/v1/probes"].post.security).toEqual([{ bearer: [] }]);
+  });
+
+  it("unknown routes and unconfigured chat-ops answer in the same JSON error shape", async () => {
+    const { app } = shared;
+    const res = await app.request("/v2/nothing");
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: { code: "not_found", message: "no route for GET /v2/nothing" } });
+    const slack = await app.request("/chatops/slack", { method: "POST", body: "x" });
+    expect(slack.status).toBe(503);
+    expect((await slack.json()).error.code).toBe("unavailable");
+  });
+});
