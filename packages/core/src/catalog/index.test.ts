@@ -123,6 +123,15 @@ describe("what the pages say", () => {
     expect(internal.every((r) => r.destination === "<node>")).toBe(true);
   });
 
+  it("splits the load balancer's 80/(443 or 4443): 80 required, the alternatives conditional", () => {
+    const lb = find("auth0-private-cloud", (r) => r.peer?.startsWith("Your load balancer") === true);
+    expect(lb.map((r) => [r.port, r.level, r.condition])).toEqual([
+      [80, "required", undefined],
+      [443, "conditional", "Either 443 or 4443, whichever is in use"],
+      [4443, "conditional", "Either 443 or 4443, whichever is in use"],
+    ]);
+  });
+
   it("records conditions in the page's words", () => {
     const cdn = find("auth0-appliance", (r) => r.destination === "cdn.auth0.com")[0]!;
     expect(cdn.level).toBe("conditional");

@@ -23,7 +23,7 @@ export const SourceSchema = v.strictObject({
 export const RequirementSchema = v.pipe(
   v.strictObject({
     id: Slug,
-    destination: v.pipe(v.string(), v.minLength(1)),
+    destination: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.:*{}<>\/-]+$/, "a hostname, IP, CIDR or template (no spaces)")),
     /** The other side of the row as the page names it (e.g. the source of an inbound rule). */
     peer: v.optional(v.string()),
     /** Addresses the page prints beside the hostname, e.g. "apt-mirror.it.auth0.com (52.8.153.197)". */

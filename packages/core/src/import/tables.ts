@@ -83,7 +83,7 @@ export function draftsFromTable(table: Table, pageSaysTcp: boolean, report: Repo
     const dest: DestinationCell | undefined = hostCol >= 0 ? parseDestinationCell(row.cells[hostCol] ?? "") : undefined;
     const portCell = col("port") >= 0 ? parsePortCell(cell("port")) : undefined;
     if (col("port") >= 0 && !portCell) note("port not understood; imported without a port", cell("port"));
-    if (portCell?.alternatives) report.assumptions.push({ line: row.line, text: cell("port"), reason: `alternatives "${portCell.alternatives}": each port listed` });
+    if (portCell?.alternatives) report.assumptions.push({ line: row.line, text: cell("port"), reason: `alternatives "${portCell.alternatives}": each listed as conditional` });
 
     let protocols: Protocol[] = ["tcp"];
     if (col("protocol") >= 0 && cleanText(cell("protocol")) !== "") {
@@ -116,6 +116,8 @@ export function draftsFromTable(table: Table, pageSaysTcp: boolean, report: Repo
       const { destination, peer } = endpoints(direction, dest, roles[hostCol], component, table.heading);
       const portKey = custom ? `${customerKey(dest?.kind === "loopback" ? (dest.described ?? "loopback") : destination)}-port` : undefined;
       for (const spec of custom ? [{}] : ports) {
+        const either = alternativeOf(portCell?.alternatives, spec);
+        const [specLevel, specCondition] = either && !condition ? (["conditional", either] as const) : [level, condition];
         for (const protocol of protocols) {
           const requirement: Omit<Requirement, "id" | "source"> = {
             destination,
@@ -126,8 +128,8 @@ export function draftsFromTable(table: Table, pageSaysTcp: boolean, report: Repo
             ...(portDefault !== undefined && protocol !== "icmp" ? { portDefault } : {}),
             protocol,
             direction,
-            level,
-            ...(condition ? { condition } : {}),
+            level: specLevel,
+            ...(specCondition ? { condition: specCondition } : {}),
             ...(geos ? { geos } : {}),
             ...(cleanText(cell("use")) ? { use: cleanText(cell("use")) } : {}),
             ...(cleanText(cell("notes")) ? { description: cleanText(cell("notes")) } : {}),
@@ -148,4 +150,11 @@ function endpoints(direction: Direction, dest: DestinationCell | undefined, role
   if (!dest) return { destination: `<${customerKey(heading.replace(/\b(ports?|between)\b/gi, ""))}>` };
   if (direction === "ingress" && role === "peer") return { destination: `<${customerKey(component)}>`, peer: dest.described ?? dest.destination };
   return { destination: dest.destination };
+}
+
+/** "443 or 4443": each alternative port is needed only when it is the one in use. */
+function alternativeOf(alternatives: string | undefined, spec: PortSpec): string | undefined {
+  if (!alternatives || spec.port === undefined) return undefined;
+  const options = alternatives.split(/\s+or\s+/).map(Number);
+  return options.includes(spec.port) ? `Either ${alternatives}, whichever is in use` : undefined;
 }
