@@ -3,10 +3,10 @@ import type { Api, CheckRow, IncidentInfo } from "../api/index.js";
 import {
   RANGES,
   checkTitle,
-  formatLatency,
   formatUptime,
   latencySeries,
   overallUptime,
+  splitLabel,
   uptimeSlots,
   type RangeId,
   type UptimeSlot,
@@ -19,6 +19,13 @@ const SERIES_STYLE = [
   { label: "p95", stroke: "#b45309", width: 2 },
   { label: "p99", stroke: "#b91c1c", width: 2, dash: [6, 4] },
 ];
+
+/** Axis ticks keep their precision: "0", "0.5 ms", "120 ms", "1.5 s". */
+function axisLatency(ms: number): string {
+  if (ms === 0) return "0";
+  if (ms < 1000) return `${Number(ms.toPrecision(3))} ms`;
+  return `${Number((ms / 1000).toPrecision(3))} s`;
+}
 
 function slotTitle(region: string, slot: UptimeSlot, bucket: string): string {
   const when = new Date(slot.start).toLocaleString(undefined, bucket === "1d" ? { dateStyle: "medium" } : { dateStyle: "medium", timeStyle: "short" });
@@ -35,7 +42,7 @@ function uptimeRow(region: string, slots: UptimeSlot[], rangeLabel: string, buck
     h("span", { class: "uptime-region" }, region),
     h(
       "div",
-      { class: "uptime-bars", role: "img", "aria-label": `${region}: ${uptime} uptime over ${rangeLabel}` },
+      { class: `uptime-bars${slots.length > 60 ? " dense" : ""}`, role: "img", "aria-label": `${region}: ${uptime} uptime over ${rangeLabel}` },
       slots.map((slot) => h("span", { class: `bar tone-${slot.tone}`, title: slotTitle(region, slot, bucket) })),
     ),
     h("span", { class: "uptime-value" }, uptime),
@@ -70,7 +77,8 @@ export class HistoryDialog {
   open(check: CheckRow, regions: string[]): void {
     this.check = check;
     this.latencyRegion = regions.find((r) => check.regions[r]?.durationMs !== undefined) ?? regions[0] ?? "";
-    const title = h("h2", { id: "history-title" }, checkTitle(check));
+    const { context, name } = splitLabel(checkTitle(check));
+    const title = h("h2", { id: "history-title" }, name);
     const rangePicker = h(
       "fieldset",
       { class: "segmented" },
@@ -114,7 +122,7 @@ export class HistoryDialog {
       h(
         "header",
         { class: "dialog-head" },
-        h("div", {}, title, h("code", { class: "dialog-target" }, check.target)),
+        h("div", {}, context ? h("p", { class: "eyebrow" }, context) : null, title, h("code", { class: "dialog-target" }, check.target)),
         h("button", { type: "button", class: "icon-button", "aria-label": "Close history", onclick: () => this.dialog.close() }, "✕"),
       ),
       h("div", { class: "dialog-tools" }, rangePicker, regionPicker),
@@ -154,7 +162,7 @@ export class HistoryDialog {
         this.dialog.querySelector("#history-uptime")!,
         regions.map((region) => uptimeRow(region, uptimeSlots(history.series, region, grid), range.label, range.bucket)),
       );
-      this.drawChart(latencySeries(history.series, this.latencyRegion, grid));
+      this.drawChart(latencySeries(history.series, this.latencyRegion, grid), grid);
       const mine: IncidentInfo[] = incidents.filter((i) => i.checkId === check.checkId);
       replaceChildren(this.dialog.querySelector("#history-incidents")!, renderIncidents(mine, Date.now(), undefined));
       status.textContent = `${range.label} of history in ${range.bucket === "1h" ? "hourly" : "daily"} rollups.`;
@@ -163,7 +171,7 @@ export class HistoryDialog {
     }
   }
 
-  private drawChart(data: ReturnType<typeof latencySeries>): void {
+  private drawChart(data: ReturnType<typeof latencySeries>, grid: { fromMs: number; toMs: number }): void {
     this.destroyChart();
     const target = this.dialog.querySelector<HTMLElement>("#history-chart")!;
     target.textContent = "";
@@ -173,11 +181,12 @@ export class HistoryDialog {
       {
         width,
         height: 220,
-        scales: { x: { time: true }, y: { range: (_u, min, max) => [0, Math.max(max ?? 1, min ?? 0, 1) * 1.15] } },
+        // The whole range, not just the buckets with data: a lone point then sits where it belongs.
+        scales: { x: { time: true, range: () => [grid.fromMs / 1000, grid.toMs / 1000] }, y: { range: (_u, _min, max) => [0, hasData && max !== null ? Math.max(max * 1.15, 1) : 100] } },
         series: [{}, ...SERIES_STYLE.map((s) => ({ ...s, points: { show: true, size: 5 } }))],
         axes: [
           { stroke: "#334155", grid: { stroke: "#e2e8f0" } },
-          { stroke: "#334155", grid: { stroke: "#e2e8f0" }, size: 64, values: (_u, values) => values.map((v) => (v === 0 ? "0" : formatLatency(v))) },
+          { stroke: "#334155", grid: { stroke: "#e2e8f0" }, size: 64, values: (_u, values) => values.map(axisLatency) },
         ],
       },
       data,

@@ -7,6 +7,7 @@ import {
   outcomeText,
   productName,
   regionColumns,
+  rowTitle,
   statusPresentation,
   verdictPresentation,
 } from "../view/index.js";
@@ -87,7 +88,7 @@ export function renderMatrix(
       { "data-product": group.product },
       h("tr", { class: "product-row" }, h("th", { scope: "colgroup", colspan: span }, productName(group.product))),
       group.components.map((component) => [
-        h("tr", { class: "component-row" }, h("th", { scope: "colgroup", colspan: span }, component.component)),
+        h("tr", { class: "component-row" }, h("th", { scope: "colgroup", colspan: span }, component.title)),
         component.checks.map((check) =>
           h(
             "tr",
@@ -102,9 +103,10 @@ export function renderMatrix(
                   class: "check-open",
                   "data-check-id": check.checkId,
                   "aria-haspopup": "dialog",
+                  title: checkTitle(check),
                   onclick: () => onOpen(check),
                 },
-                checkTitle(check),
+                rowTitle(check),
               ),
               h(
                 "span",

@@ -12,6 +12,8 @@ import {
   outcomeText,
   overallUptime,
   regionColumns,
+  rowTitle,
+  splitLabel,
   statusPresentation,
   uptimeSlots,
   verdictPresentation,
@@ -103,6 +105,20 @@ describe("groupChecks and regionColumns", () => {
     expect(groups[0]!.components.map((c) => c.component)).toEqual(["cli", "data plane"]);
     expect(groups[0]!.components[1]!.checks.map((c) => c.checkId)).toEqual(["c", "b"]);
     expect(groups[1]!.components[0]!.checks.map((c) => c.checkId)).toEqual(["e"]);
+    expect(groups[0]!.components.map((c) => c.title)).toEqual(["Cli", "Data plane"]);
+  });
+  it("titles components and rows from labels shaped 'Product / Component → requirement'", () => {
+    const groups = groupChecks([
+      row("b", "kong-konnect", "control-plane-ports", "Kong Konnect / Control plane ports → kong-cp.lab.example https/443 (egress)"),
+      row("a", "kong-konnect", "control-plane-ports", "Kong Konnect / Control plane ports → api.konghq.com tcp/443 (egress)"),
+    ]);
+    expect(groups[0]!.components[0]!.title).toBe("Control plane ports");
+    expect(groups[0]!.components[0]!.checks.map((c) => rowTitle(c))).toEqual([
+      "api.konghq.com tcp/443 (egress)",
+      "kong-cp.lab.example https/443 (egress)",
+    ]);
+    expect(splitLabel("plain label")).toEqual({ name: "plain label" });
+    expect(rowTitle({ checkId: "x", label: null, target: "tcp://h:1" })).toBe("tcp://h:1");
   });
   it("keeps the API's region order and appends regions only seen in results", () => {
     const checks = [row("a", "p", "c", "l", ["us-east-1", "sa-east-1"]), row("b", "p", "c", "m", ["ap-south-1"])];

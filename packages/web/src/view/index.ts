@@ -113,6 +113,8 @@ export function formatUptime(ratio: number | null): string {
 
 export interface ComponentGroup {
   component: string;
+  /** Heading for the component: its name as the check labels spell it, else the id in words. */
+  title: string;
   checks: CheckRow[];
 }
 export interface ProductGroup {
@@ -139,14 +141,37 @@ export function groupChecks(checks: readonly CheckRow[]): ProductGroup[] {
     const components = byProduct.get(product)!;
     return {
       product,
-      components: [...components.keys()].sort(byName).map((component) => ({
-        component,
-        checks: [...components.get(component)!].sort(
-          (a, b) => checkTitle(a).localeCompare(checkTitle(b)) || a.target.localeCompare(b.target),
-        ),
-      })),
+      components: [...components.keys()].sort(byName).map((component) => {
+        const rows = [...components.get(component)!].sort(
+          (a, b) => rowTitle(a).localeCompare(rowTitle(b)) || a.target.localeCompare(b.target),
+        );
+        return { component, title: componentTitle(product, component, rows), checks: rows };
+      }),
     };
   });
+}
+
+/**
+ * Labels read "Product / Component → requirement". Split there, so a row under its
+ * product and component headings shows just the requirement.
+ */
+export function splitLabel(label: string): { context?: string; name: string } {
+  const arrow = label.indexOf(" → ");
+  if (arrow < 0) return { name: label };
+  return { context: label.slice(0, arrow), name: label.slice(arrow + 3) };
+}
+
+/** A row's text in the matrix: the requirement part of its label. */
+export function rowTitle(check: { label?: string | null; target?: string; checkId: string }): string {
+  return splitLabel(checkTitle(check)).name;
+}
+
+function componentTitle(product: string, component: string, rows: readonly CheckRow[]): string {
+  const context = rows.map((row) => splitLabel(checkTitle(row)).context).find((c) => c !== undefined);
+  const prefix = `${productName(product)} / `;
+  if (context?.startsWith(prefix) && context.length > prefix.length) return context.slice(prefix.length);
+  const words = component.replace(/[-_]+/g, " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 /** What a check is called on screen: its label, or its target when it has none. */
