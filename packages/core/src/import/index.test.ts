@@ -20,6 +20,7 @@ describe("importer on pages it has never seen", () => {
     expect(byDest(r, "<your-proxy>")[0]).toMatchObject({ port: 3128, level: "optional" });
     expect(all(r).find((q) => q.direction === "ingress")).toMatchObject({ peer: "198.51.100.0/24", port: 22, level: "conditional", condition: "Only if you enable remote support", source: { line: 23 } });
     expect(all(r).some((q) => q.destination.includes("not.a.table"))).toBe(false);
+    expect(byDest(r, "support.acme.example")[0]).toMatchObject({ port: 2222, direction: "egress", level: "conditional", condition: "Only if you enable remote support", source: { line: 29, table: 3, row: 1 } });
   });
 
   it("reports what it could not classify instead of guessing (acme-relay.md)", () => {

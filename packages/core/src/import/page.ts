@@ -40,6 +40,8 @@ const TAB_OPEN = /\{%\s*tab\s+title="([^"]+)"\s*%\}/;
 const TAB_CLOSE = /\{%\s*endtabs?\s*%\}/;
 const LIQUID_TAG = /^\{%.*%\}$/;
 const SEPARATOR_CELL = /^(?:\\?-)+$|^:?-{3,}:?$/;
+/** A GFM separator row without outer pipes: `---|:---:`. */
+const BARE_SEPARATOR = /^\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$/;
 
 /** Splits a pipe-table line into trimmed cells (outer pipes dropped, `\|` kept as text). */
 export function splitPipes(line: string): string[] {
@@ -112,9 +114,11 @@ export function readPage(text: string): Page {
       i = last;
       continue;
     }
-    if (trimmed.startsWith("|")) {
+    const bareTable = !trimmed.startsWith("|") && trimmed.includes("|") && BARE_SEPARATOR.test(lines[i + 1] ?? "");
+    if (trimmed.startsWith("|") || bareTable) {
       const block: { text: string; line: number }[] = [];
-      while (i < lines.length && (lines[i] ?? "").trim().startsWith("|")) {
+      const inTable = (l: string) => (bareTable ? l.includes("|") && l.trim() !== "" : l.trim().startsWith("|"));
+      while (i < lines.length && inTable(lines[i] ?? "")) {
         block.push({ text: (lines[i] ?? "").trim(), line: i + 1 });
         i++;
       }
