@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Check } from "../check/index.js";
-import { closedTcpPort, httpListener, type Listening } from "../probers/test-servers.js";
+import { closedTcpPort, httpListener, type Listening } from "../probers/test-servers/index.js";
 import type { ProbeResult } from "../result/index.js";
 import { runChecks } from "./index.js";
 

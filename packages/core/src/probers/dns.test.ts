@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dnsLookup, LookupError, probe } from "./index.js";
-import { closedUdpPort, dnsResponder, type Listening } from "./test-servers.js";
+import { closedUdpPort, dnsResponder, type Listening } from "./test-servers/index.js";
 
 let dns: Listening & { queries: string[] };
 const ctx = { region: "r", checkId: "d", timeoutMs: 300 };

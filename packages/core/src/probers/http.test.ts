@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCA, issueCert, type CertificateAuthority } from "../pki/index.js";
 import { dnsLookup, probe } from "./index.js";
-import { connectProxy, dnsResponder, httpListener, type Listening } from "./test-servers.js";
+import { connectProxy, dnsResponder, httpListener, type Listening } from "./test-servers/index.js";
 import type { ProbeContext } from "./types.js";
 
 let ca: CertificateAuthority;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probe } from "./index.js";
-import { closedTcpPort, tcpListener, type Listening } from "./test-servers.js";
+import { closedTcpPort, tcpListener, type Listening } from "./test-servers/index.js";
 
 let listener: Listening;
 const ctx = { region: "r", checkId: "i", timeoutMs: 1000 };

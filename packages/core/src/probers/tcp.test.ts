@@ -1,7 +1,7 @@
 import * as net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dnsLookup, probe } from "./index.js";
-import { closedTcpPort, dnsResponder, tcpListener, type Listening } from "./test-servers.js";
+import { closedTcpPort, dnsResponder, tcpListener, type Listening } from "./test-servers/index.js";
 import type { ProbeContext } from "./types.js";
 
 let listener: Listening;

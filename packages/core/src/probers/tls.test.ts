@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCA, issueCert, type CertificateAuthority } from "../pki/index.js";
 import { probe } from "./index.js";
-import { closedTcpPort, garbageListener, tlsListener, type Listening } from "./test-servers.js";
+import { closedTcpPort, garbageListener, tlsListener, type Listening } from "./test-servers/index.js";
 import type { ProbeContext } from "./types.js";
 
 const DAY = 86_400_000;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probe } from "./index.js";
-import { closedUdpPort, udpEcho, udpSink, type Listening } from "./test-servers.js";
+import { closedUdpPort, udpEcho, udpSink, type Listening } from "./test-servers/index.js";
 
 let echo: Listening, sink: Listening, closedPort: number;
 const ctx = { region: "r", checkId: "u", timeoutMs: 300 };
