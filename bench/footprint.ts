@@ -46,7 +46,7 @@ function coldImportMs(file: string, runs: number): number {
   const script = `const t=performance.now();await import(${JSON.stringify(file)});process.stdout.write(String(performance.now()-t))`;
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
-    samples.push(Number(execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" })));
+    samples.push(Number(execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })));
   }
   return median(samples);
 }

@@ -5,7 +5,6 @@
 import net from "node:net";
 import { checkIdOf, type Check } from "@probemesh/core/check";
 import { runChecks } from "@probemesh/core/engine";
-import { defaultContext } from "@probemesh/core/probers";
 
 const count = Number(process.argv[2] ?? 10_000);
 const gc = (globalThis as { gc?: () => void }).gc!;
@@ -26,19 +25,19 @@ const checks: Check[] = Array.from({ length: count }, (_, i) => ({
   target: `tcp://127.0.0.1:${port}`,
   label: `bench check ${i}`,
 }));
-const results = await runChecks(checks, { context: defaultContext({}), concurrency: 200, timeoutMs: 2000 });
+const results = await runChecks(checks, { context: { region: "bench" }, concurrency: 200, timeoutMs: 2000 });
 const seconds = (performance.now() - started) / 1000;
 clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage.rss());
 gc();
 const after = process.memoryUsage();
-const list = results as unknown[];
-if (list.length !== count) throw new Error(`engine returned ${list.length} results for ${count} checks`);
+const failed = results.filter((r) => r.status !== "pass").length;
+if (results.length !== count || failed > 0) throw new Error(`engine returned ${results.length} results for ${count} checks, ${failed} not passing`);
 server.close();
 process.stdout.write(
   JSON.stringify({
     checks: count,
-    results: list.length,
+    results: results.length,
     baselineRssMb: mb(baseline.rss),
     peakRssMb: mb(peakRss),
     baselineHeapMb: mb(baseline.heapUsed),
