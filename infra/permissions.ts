@@ -19,76 +19,73 @@ export interface TableArns<R> {
   indexes: R[];
 }
 
-/** Item writes the store issues (TransactWriteItems is authorised per contained action). */
-export const TABLE_WRITE_ACTIONS = [
-  "dynamodb:PutItem",
-  "dynamodb:UpdateItem",
-  "dynamodb:BatchWriteItem",
-  "dynamodb:ConditionCheckItem",
-] as const;
-
-/** Item reads; never Scan, never DeleteItem (TTL deletes), never table administration. */
-export const TABLE_READ_ACTIONS = [
-  "dynamodb:GetItem",
-  "dynamodb:BatchGetItem",
-  "dynamodb:Query",
-] as const;
+/**
+ * The DynamoDB calls @probemesh/core/store makes (PutCommand, UpdateCommand, BatchWriteCommand,
+ * GetCommand, QueryCommand; DeleteCommand only when an incident closes). No Scan, no
+ * BatchGetItem, no transactions, no table administration (TTL expires old items).
+ */
+export const TABLE_WRITE_ACTIONS = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"] as const;
+export const TABLE_READ_ACTIONS = ["dynamodb:GetItem", "dynamodb:Query"] as const;
+/** Only the scheduler deletes: the open-incident pointer when `evaluate` resolves an incident. */
+export const TABLE_DELETE_ACTION = "dynamodb:DeleteItem";
+/** Single-item writes: probe requests, rate-limit counters, once-only claims. */
+const ITEM_WRITES = ["dynamodb:PutItem", "dynamodb:UpdateItem"];
 
 const INVOKE = "lambda:InvokeFunction";
 
 /**
- * Probe function: writes its round's results (packed raw items, latest, region state,
- * on-demand probe results). It reads only the table's own items, because writeResults is
- * idempotent per (checkId, region, at) and closes finished hourly buckets from the raw items
- * it wrote. No index access, no Lambda, nothing else.
+ * Probe function: writes its round (packed raw items, latest, region state) and on-demand
+ * probe results. Reads only what writeResults needs to stay idempotent and to close finished
+ * buckets (the day's hourly rollups come from the index). No Lambda, no deletes.
  */
 export function probeGrants<R>(t: TableArns<R>): Grant<R>[] {
   return [
     { actions: [...TABLE_WRITE_ACTIONS], resources: [t.table] },
-    { actions: [...TABLE_READ_ACTIONS], resources: [t.table] },
+    { actions: [...TABLE_READ_ACTIONS], resources: [t.table, ...t.indexes] },
   ];
 }
 
 /**
- * Scheduler: invokes exactly the probe functions, records heartbeats and evaluates
- * verdicts / incident transitions (reads state, writes verdicts and incidents).
+ * Scheduler: invokes exactly the probe functions (RequestResponse), records heartbeats,
+ * evaluates verdicts and incident transitions, claims each alert once.
  */
 export function schedulerGrants<R>(t: TableArns<R>, probeFunctions: R[]): Grant<R>[] {
   return [
     { actions: [INVOKE], resources: [...probeFunctions] },
     { actions: [...TABLE_READ_ACTIONS], resources: [t.table, ...t.indexes] },
-    { actions: [...TABLE_WRITE_ACTIONS], resources: [t.table] },
+    { actions: [...TABLE_WRITE_ACTIONS, TABLE_DELETE_ACTION], resources: [t.table] },
   ];
 }
 
 /**
- * API: reads status/history/incidents (table + indexes), and for POST /v1/probes stores
- * the request, counts rate-limit hits and invokes the probe functions.
+ * API: reads status/history/incidents (table + index); for POST /v1/probes stores the
+ * request and counts rate-limit hits, then dispatches the probe functions (Event).
  */
 export function apiGrants<R>(t: TableArns<R>, probeFunctions: R[]): Grant<R>[] {
   return [
     { actions: [...TABLE_READ_ACTIONS], resources: [t.table, ...t.indexes] },
-    { actions: ["dynamodb:PutItem", "dynamodb:UpdateItem"], resources: [t.table] },
+    { actions: [...ITEM_WRITES], resources: [t.table] },
     { actions: [INVOKE], resources: [...probeFunctions] },
   ];
 }
 
 /**
- * Slack slash-command receiver: verifies, claims the request once (Slack retries),
- * acks, and hands the work to the worker asynchronously.
+ * Slack slash-command receiver: claims each request once (Slack retries), counts per-user
+ * rate limits, answers `status` from the latest results, and starts the worker (Event).
  */
 export function chatopsGrants<R>(t: TableArns<R>, worker: R): Grant<R>[] {
   return [
-    { actions: ["dynamodb:PutItem", "dynamodb:UpdateItem"], resources: [t.table] },
+    { actions: [...TABLE_READ_ACTIONS], resources: [t.table, ...t.indexes] },
+    { actions: [...ITEM_WRITES], resources: [t.table] },
     { actions: [INVOKE], resources: [worker] },
   ];
 }
 
-/** Chat-ops worker: runs an on-demand probe (stores it, invokes probes, reads results). */
+/** Chat-ops worker: stores the on-demand probe, dispatches the probe functions, reads results. */
 export function chatopsWorkerGrants<R>(t: TableArns<R>, probeFunctions: R[]): Grant<R>[] {
   return [
     { actions: [...TABLE_READ_ACTIONS], resources: [t.table, ...t.indexes] },
-    { actions: ["dynamodb:PutItem", "dynamodb:UpdateItem"], resources: [t.table] },
+    { actions: [...ITEM_WRITES], resources: [t.table] },
     { actions: [INVOKE], resources: [...probeFunctions] },
   ];
 }

@@ -7,8 +7,9 @@ import { tableArns } from "./storage.js";
 
 /**
  * EventBridge Scheduler runs the scheduler every PROBEMESH_INTERVAL_S; it fans the round
- * out to every probe region and evaluates verdicts. No retries: a late duplicate round is
- * worse than one missed minute, and the next round comes anyway.
+ * out to every probe region, waits for their summaries and evaluates verdicts. It plans the
+ * profile (PROBEMESH_PROFILE); without one it has nothing to probe. No retries: a late
+ * duplicate round is worse than one missed minute, and the next round comes anyway.
  */
 export const scheduler = new sst.aws.CronV2("Scheduler", {
   schedule: scheduleExpression(settings.intervalS),
@@ -16,8 +17,9 @@ export const scheduler = new sst.aws.CronV2("Scheduler", {
   function: {
     description: "probemesh scheduler",
     handler: "packages/functions/src/handlers/scheduler.handler",
-    memory: "512 MB",
-    timeout: "50 seconds",
+    // It mostly waits for the regions' RequestResponse invocations (round deadline ≤ 50 s).
+    memory: "256 MB",
+    timeout: "58 seconds",
     environment: { ...sharedEnvironment, PROBEMESH_PROBE_FUNCTIONS: probeFunctionsJson },
     copyFiles: profileFiles,
     permissions: schedulerGrants(tableArns, probeFunctionArns),

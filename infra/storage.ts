@@ -2,11 +2,14 @@ import { KEY_ATTRIBUTES, TABLE_SCHEMA } from "../packages/core/src/store/schema.
 import type { TableArns } from "./permissions.js";
 import { settings } from "./config.js";
 
+/** Store projection → SST's spelling; a projection the store adds later fails check:infra here. */
+const PROJECTION = { ALL: "all", KEYS_ONLY: "keys-only" } as const;
+
 /**
  * The single results table, built from the store's own schema (keys, GSIs, TTL) so the
  * deployed table and DynamoDB Local never drift. On-demand billing, point-in-time recovery
- * (SST's default for Dynamo) and, when PROBEMESH_TABLE_REPLICAS is set, global-table replicas
- * (which need a NEW_AND_OLD_IMAGES stream).
+ * (SST's default for Dynamo, stated again so it survives a default change) and, when
+ * PROBEMESH_TABLE_REPLICAS is set, global-table replicas (which need a NEW_AND_OLD_IMAGES stream).
  */
 export const table = new sst.aws.Dynamo("Results", {
   fields: Object.fromEntries(KEY_ATTRIBUTES.map((name) => [name, "string" as const])),
@@ -17,7 +20,7 @@ export const table = new sst.aws.Dynamo("Results", {
       {
         hashKey: index.partitionKey,
         rangeKey: index.sortKey,
-        projection: index.projection === "ALL" ? ("all" as const) : ("keys-only" as const),
+        projection: PROJECTION[index.projection],
       },
     ]),
   ),

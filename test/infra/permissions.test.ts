@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
+  TABLE_DELETE_ACTION,
   TABLE_READ_ACTIONS,
   TABLE_WRITE_ACTIONS,
   apiGrants,
@@ -44,16 +45,29 @@ describe("least-privilege grants", () => {
     }
   });
 
-  it.each(Object.entries(roles))("%s: only item-level DynamoDB actions, never Scan/Delete/admin", (_role, grants) => {
-    const allowed = new Set<string>([...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS, "lambda:InvokeFunction"]);
+  it.each(Object.entries(roles))("%s: only item-level DynamoDB actions, never Scan or table administration", (_role, grants) => {
+    const allowed = new Set<string>([
+      ...TABLE_READ_ACTIONS,
+      ...TABLE_WRITE_ACTIONS,
+      TABLE_DELETE_ACTION,
+      "lambda:InvokeFunction",
+    ]);
     for (const action of actionsOf(grants)) expect(allowed.has(action), action).toBe(true);
   });
 
-  it("probe functions touch only the table itself: no index, no Lambda", () => {
+  it("probe functions write only the table, read table + index, invoke nothing, delete nothing", () => {
     const grants = roles.probe!;
     expect(actionsOf(grants)).not.toContain("lambda:InvokeFunction");
-    expect(new Set(grants.flatMap((g) => g.resources))).toEqual(new Set([table]));
-    for (const action of TABLE_WRITE_ACTIONS) expect(actionsOf(grants)).toContain(action);
+    expect(actionsOf(grants)).not.toContain(TABLE_DELETE_ACTION);
+    for (const action of TABLE_WRITE_ACTIONS) expect(resourcesOf(grants, action)).toEqual([table]);
+    expect(resourcesOf(grants, "dynamodb:Query")).toEqual([table, `${table}/index/gsi1`]);
+  });
+
+  it("only the scheduler may delete (closing an incident removes its open pointer)", () => {
+    for (const [role, grants] of Object.entries(roles)) {
+      const deletes = resourcesOf(grants, TABLE_DELETE_ACTION);
+      expect(deletes, role).toEqual(role === "scheduler" ? [table] : []);
+    }
   });
 
   it("the scheduler may invoke exactly the probe functions", () => {
@@ -68,10 +82,10 @@ describe("least-privilege grants", () => {
     expect(resourcesOf(grants, "lambda:InvokeFunction")).toEqual(probes);
   });
 
-  it("the Slack receiver may invoke only its worker and reads nothing", () => {
+  it("the Slack receiver may invoke only its worker and never batch-writes", () => {
     const grants = roles.chatops!;
     expect(resourcesOf(grants, "lambda:InvokeFunction")).toEqual([worker]);
-    for (const action of TABLE_READ_ACTIONS) expect(actionsOf(grants)).not.toContain(action);
+    expect(actionsOf(grants)).not.toContain("dynamodb:BatchWriteItem");
   });
 });
 
