@@ -99,6 +99,8 @@ describe("http prober", () => {
     }));
     expect(proxy.requests).toContain(`web.lab.test:${secure.port}`);
     expect(result).toMatchObject({ outcome: "ok", remoteAddress: "127.0.0.1", detail: { proxy: `127.0.0.1:${proxy.port}`, proxyStatus: 200, status: 200 } });
+    const [plain] = await probe(`http://web.lab.test:${web.port}/missing`, ctx({ proxy: `http://127.0.0.1:${proxy.port}` }));
+    expect(plain).toMatchObject({ outcome: "http_status", detail: { proxyStatus: 200, status: 404 } });
   });
 
   it("reports a proxy that refuses CONNECT as proxy_denied with its status", async () => {

@@ -89,6 +89,8 @@ function exchange(socket: Socket, target: HttpTarget): Promise<Answer> {
     request.once("error", (error: Error & { code?: string }) =>
       reject(new ProbeFailure("http_status", { status: null, ...(error.code ? { errno: error.code } : {}), error: error.message })),
     );
+    // A tunnel socket comes paused from the proxy handshake; the parser is attached by now.
+    request.once("socket", (attached: Socket) => attached.resume());
     request.once("response", (response) => {
       const answeredMs = firstByteMs ?? sinceRequest();
       let bytes = 0;

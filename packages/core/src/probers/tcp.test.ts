@@ -85,6 +85,16 @@ describe("tcp prober", () => {
     expect(denied).toMatchObject({ status: "fail", outcome: "invalid_target", detail: { error: "blocked by policy" } });
   });
 
+  it("connects to IPv6 literals", async () => {
+    const v6 = await tcpListener("::1");
+    try {
+      const [result] = await probe(`tcp://[::1]:${v6.port}`, ctx());
+      expect(result).toMatchObject({ outcome: "ok", remoteAddress: "::1", target: `tcp://[::1]:${v6.port}` });
+    } finally {
+      await v6.close();
+    }
+  });
+
   it("turns a malformed URI into one invalid_target result", async () => {
     const results = await probe("tcp://host", ctx());
     expect(results).toHaveLength(1);

@@ -41,6 +41,16 @@ describe("udp prober", () => {
     expect(reply).toMatchObject({ status: "fail", outcome: "udp_reply" });
   });
 
+  it("speaks UDP over IPv6", async () => {
+    const v6 = await udpEcho("::1");
+    try {
+      const [result] = await probe(`udp://[::1]:${v6.port}?payload=ab`, ctx);
+      expect(result).toMatchObject({ outcome: "udp_reply", remoteAddress: "::1", detail: { replyHex: "ab" } });
+    } finally {
+      await v6.close();
+    }
+  });
+
   it("sends from the region's source address", async () => {
     const [result] = await probe(`udp://127.0.0.1:${echo.port}?payload=01`, { ...ctx, localAddress: "127.0.0.2" });
     expect(result).toMatchObject({ outcome: "udp_reply", egressIp: "127.0.0.2" });

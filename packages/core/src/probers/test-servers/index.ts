@@ -99,19 +99,19 @@ export function connectProxy(options: { deny?: number; hosts?: Record<string, st
   return listenTcp(server).then((listening) => ({ ...listening, requests }));
 }
 
-function bindUdp(onMessage: (socket: dgram.Socket, message: Buffer, from: dgram.RemoteInfo) => void): Promise<Listening> {
-  const socket = dgram.createSocket("udp4");
+function bindUdp(onMessage: (socket: dgram.Socket, message: Buffer, from: dgram.RemoteInfo) => void, host = LOOPBACK): Promise<Listening> {
+  const socket = dgram.createSocket(net.isIP(host) === 6 ? "udp6" : "udp4");
   socket.on("message", (message, from) => onMessage(socket, message, from));
   return new Promise((resolve) => {
-    socket.bind(0, LOOPBACK, () =>
+    socket.bind(0, host, () =>
       resolve({ port: socket.address().port, close: () => new Promise<void>((done) => socket.close(() => done())) }),
     );
   });
 }
 
 /** Echoes every datagram back. */
-export function udpEcho(): Promise<Listening> {
-  return bindUdp((socket, message, from) => socket.send(message, from.port, from.address));
+export function udpEcho(host = LOOPBACK): Promise<Listening> {
+  return bindUdp((socket, message, from) => socket.send(message, from.port, from.address), host);
 }
 
 /** Receives and never answers: a UDP service that stays silent. */
