@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
@@ -42,5 +42,15 @@ describe("the real probemesh bin", () => {
     const r = await probemesh(["import", "-", "--json"], "- `relay.example.net:7000/udp` — optional, outbound\n");
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).catalog.components[0].requirements[0]).toMatchObject({ destination: "relay.example.net", port: 7000, protocol: "udp", level: "optional" });
+  });
+
+  it("stays quiet when the reader closes the pipe early (| head)", async () => {
+    const child = spawn(process.execPath, [BIN, "catalog", "show", "strongdm"], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    child.stdout.once("data", () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
   });
 });

@@ -37,6 +37,10 @@ const INPUT_ERRORS = new Set(["UsageError", "PlanError", "ProfileError", "Catalo
 /** Entry point of the `probemesh` command; returns the exit code and never throws. */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   const [name, ...args] = argv;
+  // `probemesh plan … | head` closes the pipe early: that is the reader's choice, not an error.
+  io.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") io.stderr.write(`probemesh: cannot write output: ${error.message}\n`);
+  });
   try {
     if (name === "--help" || name === "-h" || name === "help") {
       io.stdout.write(USAGE);
