@@ -120,4 +120,10 @@ describe("infra source wiring", () => {
       expect(granted, file).toBe(functions);
     }
   });
+
+  it("builds the table from the store's TABLE_SCHEMA instead of repeating key names", () => {
+    const storage = sources.find((s) => s.file === "storage.ts")!.text;
+    expect(storage).toMatch(/import \{[^}]*TABLE_SCHEMA[^}]*\} from "\.\.\/packages\/core\/src\/store\/schema\.js"/);
+    expect(storage).not.toMatch(/["'](pk|sk|gsi1|gsi1pk|gsi1sk|expiresAt)["']/);
+  });
 });
