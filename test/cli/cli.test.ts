@@ -183,6 +183,19 @@ describe("probemesh status (against a real HTTP server on loopback)", () => {
 });
 
 describe("dispatcher", () => {
+  it("routes check to its command: bad target → exit 2 in one line, closed loopback port → exit 1", async () => {
+    const bad = await run(["check", "not a target"]);
+    expect(bad.code).toBe(2);
+    oneLine(bad.stderr);
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const refused = await run(["check", `tcp://127.0.0.1:${port}`, "--json", "--timeout", "2000"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/tcp_refused/);
+  });
+
   it("prints help (exit 0) and rejects no/unknown command (exit 2, one line)", async () => {
     const help = await run(["--help"]);
     expect(help.code).toBe(0);

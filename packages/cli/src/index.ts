@@ -1,5 +1,6 @@
 import { processIO, UsageError, type CliIO, type Command } from "./io.js";
 import { catalog } from "./commands/catalog.js";
+import { check } from "./commands/check.js";
 import { importCommand } from "./commands/import.js";
 import { plan } from "./commands/plan.js";
 import { status } from "./commands/status.js";
@@ -17,17 +18,6 @@ export const USAGE = `usage: probemesh <command> [options]
 
 exit codes: 0 ok, 1 a required check failed / something changed, 2 bad usage or input
 `;
-
-/** `check` belongs to its own module; loaded on demand so the other commands start fast. */
-const check: Command = async (args, io) => {
-  const specifier = "./commands/check.js";
-  const mod = (await import(specifier).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ERR_MODULE_NOT_FOUND" && error.message.includes("commands/check")) throw new UsageError("check is not installed in this build");
-    throw error;
-  })) as { check?: Command };
-  if (!mod.check) throw new Error("commands/check.js does not export check");
-  return mod.check(args, io);
-};
 
 const COMMANDS: Record<string, Command> = { catalog, plan, check, import: importCommand, status };
 
