@@ -116,6 +116,14 @@ describe("POST /slack: authentication", () => {
     expect(jobs).toHaveLength(1);
   });
 
+  it("answers Slack's signed ssl_check with a bare 200", async () => {
+    const { send, jobs } = await setup();
+    const response = await send("", { body: "ssl_check=1&token=x" });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe("");
+    expect(jobs).toEqual([]);
+  });
+
   it("refuses bodies larger than a slash command can be", async () => {
     const { send } = await setup();
     expect((await send(`tcp://${"a".repeat(17_000)}.example:443`)).status).toBe(413);

@@ -73,6 +73,8 @@ export function chatopsRoutes(deps: ChatopsDeps): Hono {
     if (!(await deps.store.claimOnce(`slack#${requestKey}`, DEDUP_TTL_SECONDS))) return c.body(null, 200);
 
     const form = new URLSearchParams(rawBody);
+    // Slack's periodic certificate check expects a bare 200.
+    if (form.get("ssl_check") === "1") return c.body(null, 200);
     return c.json(await answer(form, deps, limiter));
   });
 
