@@ -37,11 +37,10 @@ export function statusFor(outcome: Outcome, expect: Expectation | undefined, rea
 export class Clock {
   readonly at: string;
   private readonly started = performance.now();
-  constructor(
-    private readonly ctx: ProbeContext,
-    private readonly budgetMs = ctx.timeoutMs,
-  ) {
+  private readonly budgetMs: number;
+  constructor(ctx: ProbeContext) {
     this.at = (ctx.now?.() ?? new Date()).toISOString();
+    this.budgetMs = ctx.timeoutMs;
   }
   elapsed(): number {
     return round(performance.now() - this.started);
@@ -67,7 +66,7 @@ export interface ResultParts {
   remoteAddress?: string;
   detail?: Record<string, unknown>;
   reached?: boolean;
-  target?: string;
+  /** Per-port results of a range scan get their own id. */
   checkId?: string;
 }
 
@@ -75,7 +74,7 @@ export interface ResultParts {
 export function makeResult(target: Target, ctx: ProbeContext, clock: Clock, parts: ResultParts): ProbeResult {
   const result: ProbeResult = {
     checkId: parts.checkId ?? ctx.checkId,
-    target: parts.target ?? formatTarget(target),
+    target: formatTarget(target),
     kind: target.kind as Kind,
     region: ctx.region,
     at: clock.at,

@@ -56,6 +56,7 @@ async function scanRange(target: TcpTarget, portEnd: number, ctx: ProbeContext):
   const counts: Record<PortState, number> = { open: 0, closed: 0, filtered: 0 };
   const errnos: Record<string, number> = {};
   let selfConnects = 0;
+  let timeouts = 0;
 
   const probePort = async (port: number): Promise<void> => {
     const portTarget: TcpTarget = { kind: "tcp", host: target.host, port, ...(target.expect ? { expect: target.expect } : {}) };
@@ -84,6 +85,7 @@ async function scanRange(target: TcpTarget, portEnd: number, ctx: ProbeContext):
       if (!(error instanceof ProbeFailure)) throw error;
       if (error.outcome === "tcp_refused") counts.closed += 1;
       else counts.filtered += 1;
+      if (error.outcome === "tcp_timeout") timeouts += 1;
       const errno = typeof error.detail.errno === "string" ? error.detail.errno : error.outcome;
       errnos[errno] = (errnos[errno] ?? 0) + 1;
     }
@@ -100,7 +102,7 @@ async function scanRange(target: TcpTarget, portEnd: number, ctx: ProbeContext):
   const openPorts = open.map((entry) => entry.port);
   const total = ports.length;
   const scanned = counts.open + counts.closed + counts.filtered;
-  const outcome = counts.open === total ? "ok" : counts.filtered > 0 ? (errnos.ETIMEDOUT || errnos.tcp_timeout ? "tcp_timeout" : "host_unreachable") : "tcp_refused";
+  const outcome = counts.open === total ? "ok" : counts.filtered > 0 ? (timeouts > 0 ? "tcp_timeout" : "host_unreachable") : "tcp_refused";
   const summary = makeResult(target, ctx, clock, {
     outcome,
     reached: counts.open > 0,
