@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { Check } from "../check/index.js";
 import { defaultContext, invalidTargetResult, probeTarget, type ProbeContext } from "../probers/index.js";
 import type { Kind, Outcome, ProbeResult } from "../result/index.js";
@@ -39,6 +40,8 @@ export async function runChecks(checks: Check[], options: RunChecksOptions): Pro
   const abort = new AbortController();
   const outerSignal = options.context.signal;
   const signal = outerSignal ? AbortSignal.any([outerSignal, abort.signal]) : abort.signal;
+  // Every in-flight probe listens on this one signal; hundreds of listeners are expected, not a leak.
+  setMaxListeners(0, signal);
   const perCheck: (ProbeResult[] | undefined)[] = new Array(checks.length);
   const startedAt: (string | undefined)[] = new Array(checks.length);
   let cutOff = false;

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { Socket } from "node:net";
 import type { ProbeResult } from "../result/index.js";
 import type { TcpTarget } from "../target/index.js";
@@ -93,6 +94,8 @@ async function scanRange(target: TcpTarget, portEnd: number, ctx: ProbeContext):
 
   const ports = Array.from({ length: portEnd - target.port + 1 }, (_, i) => target.port + i);
   const workers = Math.max(1, Math.min(ctx.rangeConcurrency ?? DEFAULT_RANGE_CONCURRENCY, ports.length));
+  // Each in-flight connect listens on the abort signal: `workers` listeners are expected, not a leak.
+  if (ctx.signal) setMaxListeners(0, ctx.signal);
   let next = 0;
   await Promise.all(Array.from({ length: workers }, async () => {
     while (next < ports.length && !ctx.signal?.aborted) await probePort(ports[next++]!);
