@@ -65,6 +65,8 @@ describe("parseTarget", () => {
     ["tcp://h:http", "not a number"],
     ["tcp://::1:443", "IPv6 addresses go in brackets"],
     ["tcp://[::g]:443", "not an IPv6 address"],
+    ["tcp://[::1", "unclosed ["],
+    ["tcp://[::1]x:443", "unclosed ["],
     ["tcp://user@h:443", "user information"],
     ["tcp://h$x:443", "not a valid host name"],
     ["tcp://1.2.3.256:1", "not a valid host name or IPv4"],

@@ -313,6 +313,7 @@ function splitAuthority(authority: string, fail: Fail): { host: string; portSpec
     if (isIP(host) !== 6) fail(`${v6[1]} is not an IPv6 address`);
     return v6[2] === undefined ? { host } : { host, portSpec: v6[2] };
   }
+  if (authority.startsWith("[")) fail("unclosed [ or junk after ] in an IPv6 address, e.g. tcp://[::1]:443");
   const colon = authority.lastIndexOf(":");
   if (colon !== authority.indexOf(":")) fail("IPv6 addresses go in brackets, e.g. tcp://[::1]:443");
   const rawHost = colon === -1 ? authority : authority.slice(0, colon);
