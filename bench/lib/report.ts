@@ -54,7 +54,7 @@ function fmt(n: number | null | undefined, digits = 2): string {
 
 /** Renders rows as a Markdown table (the same text goes to the terminal and BENCHMARKS.md). */
 export function renderTable(rows: Row[]): string {
-  const header = ["section", "metric", "value", "baseline", "baseline value", "ratio", "goal", "ok"];
+  const header = ["section", "metric", "value", "baseline", "baseline value", "ratio", "goal", "ok", "note"];
   const lines = rows.map((r) => [
     r.section,
     r.metric,
@@ -64,9 +64,10 @@ export function renderTable(rows: Row[]): string {
     r.ratio === undefined ? "" : fmt(r.ratio),
     r.goal ?? "",
     r.pass === undefined || r.pass === null ? "" : r.pass ? "yes" : "NO",
+    r.note ?? "",
   ]);
   const table = [header, header.map(() => "---"), ...lines];
-  return table.map((cells) => `| ${cells.join(" | ")} |`).join("\n");
+  return table.map((cells) => `| ${cells.map((c) => c.replaceAll("|", "\\|")).join(" | ")} |`).join("\n");
 }
 
 /** Median of a numeric sample (NaN for an empty one). */

@@ -20,6 +20,7 @@ import { startDynamoLocal, type DynamoLocal } from "../../packages/functions/src
 import { runRound, type RoundReport, type SchedulerDeps } from "../../packages/functions/src/handlers/scheduler.js";
 import { createProbeInvoker, type ProbeInvoker } from "../../packages/functions/src/invoke/client.js";
 import { startListener, type LabListener } from "../../packages/functions/src/lab/listeners.js";
+import { rawCopies } from "./raw-copies.js";
 
 const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2"];
 const VICTIM = "ap-southeast-2";
@@ -158,13 +159,16 @@ describe("nothing lost when DynamoDB Local or a region worker dies mid-round", (
     const summarized = reports.flatMap((r) => r.regions).reduce((n, r) => n + (r.summary ? r.summary.counts.pass + r.summary.counts.fail + r.summary.counts.inconclusive : 0), 0);
     expect(produced.length).toBe(summarized);
     expect(new Set(produced).size).toBe(produced.length);
+    const stored = await rawCopies(client, TABLE, REGIONS);
+    // The store's own read path agrees (it would fold physical duplicates, so it is checked second).
     const to = new Date(Date.now() + 60_000).toISOString();
-    const stored: string[] = [];
+    const read: string[] = [];
     for (const { checkId } of deps.checks() as Check[]) {
       for (const bucket of await store.history({ checkId, from: started.toISOString(), to, bucket: "raw" })) {
-        stored.push(normalKey(`${checkId} ${bucket.region} ${bucket.start}`));
+        read.push(normalKey(`${checkId} ${bucket.region} ${bucket.start}`));
       }
     }
+    expect(read.sort()).toEqual(produced);
     expect(stored.sort()).toEqual(produced);
     // 3 rounds × 24 checks × 3 regions, minus the killed worker's unfinished round.
     expect(produced.length).toBe(3 * 24 * 3 - 24);

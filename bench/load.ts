@@ -1,0 +1,166 @@
+/**
+ * Load: the local mesh's pieces wired as `startMesh` wires them (DynamoDB Local on disk, one
+ * Invoke-API probe worker per region, the scheduler invoking them with the real Lambda client)
+ * run a 1,000-check loopback plan every 15 s for 5 minutes (1 minute with --quick). The plan has
+ * the lab catalog's mix (mostly tcp, some tls and udp, a few dns), every name resolved by the lab
+ * DNS. Figures: stored results per minute (goal ≥ 10,000), loss = produced − stored physical
+ * copies (goal 0), and memory of the mesh process and of DynamoDB Local over time.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { Check } from "@probemesh/core/check";
+import { createGuard } from "@probemesh/core/guard";
+import { createCA, issueCert } from "@probemesh/core/pki";
+import { dnsLookup } from "@probemesh/core/probers";
+import { createStore, ensureTable, type Store } from "@probemesh/core/store";
+import { DEFAULT_REGIONS, probeFunctionName } from "../packages/functions/src/config/index.js";
+import { startDynamoLocal } from "../packages/functions/src/dynamo-local/index.js";
+import { createProbeHandler } from "../packages/functions/src/handlers/probe.js";
+import { runRound, type RoundReport } from "../packages/functions/src/handlers/scheduler.js";
+import { createProbeInvoker } from "../packages/functions/src/invoke/client.js";
+import { startInvokeServer, type InvokeServer } from "../packages/functions/src/invoke/index.js";
+import { startLabDns } from "../packages/functions/src/lab/dns.js";
+import { startListener } from "../packages/functions/src/lab/listeners.js";
+import { rawCopies } from "../test/durability/raw-copies.js";
+import { sleep } from "./lib/rate.js";
+import { median, percentile, type Row, type Section } from "./lib/report.js";
+
+const CHECKS = 1000;
+const INTERVAL_MS = 15_000;
+const GOAL_PER_MINUTE = 10_000;
+const TABLE = "probemesh-load";
+const NAMES = Array.from({ length: 50 }, (_, i) => `svc-${i}.lab.test`);
+const mb = (bytes: number) => bytes / 2 ** 20;
+
+function rssOfPid(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return match ? Number(match[1]) * 1024 : Number.NaN;
+}
+
+function pidListeningOn(port: number): number {
+  return Number(/pid=(\d+)/.exec(execFileSync("ss", ["-Hltnp", `sport = :${port}`], { encoding: "utf8" }))?.[1]);
+}
+
+export const load: Section = async ({ quick, log }) => {
+  const section = "load";
+  const durationMs = quick ? 60_000 : 300_000;
+  const regions = [...DEFAULT_REGIONS];
+  const dir = mkdtempSync(join(tmpdir(), "pm-bench-load-"));
+  const stops: Array<() => Promise<void> | void> = [];
+  try {
+    const dynamo = await startDynamoLocal({ dataDir: join(dir, "data") });
+    stops.push(() => dynamo.stop());
+    const javaPid = pidListeningOn(dynamo.port);
+    const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+    stops.push(() => client.destroy());
+    await ensureTable(client, TABLE);
+    const store = createStore({ client, tableName: TABLE });
+
+    const ca = await createCA({ name: "probemesh load CA" });
+    const leaf = await issueCert(ca, { names: NAMES });
+    const answer = () => ({ kind: "answer" as const });
+    const tcp = await startListener({ kind: "tcp", address: "127.0.0.1", treatment: answer });
+    const tlsListener = await startListener({ kind: "tls", address: "127.0.0.1", credentials: { cert: leaf.certPem, key: leaf.keyPem }, treatment: answer });
+    const udp = await startListener({ kind: "udp", address: "127.0.0.1", treatment: answer });
+    const dns = await startLabDns({ records: new Map(NAMES.map((n) => [n, "127.0.0.1"])) });
+    for (const l of [tcp, tlsListener, udp, dns]) stops.push(() => l.close());
+    const checks: Check[] = Array.from({ length: CHECKS }, (_, i) => {
+      const name = NAMES[i % NAMES.length]!;
+      const slot = i % 100; // the lab catalog's mix: 87 % tcp, 6 % udp, 5 % tls, 2 % dns
+      const target =
+        slot < 87 ? `tcp://${name}:${tcp.port}` : slot < 93 ? `udp://${name}:${udp.port}?payload=6c6f6164` : slot < 98 ? `tls://${name}:${tlsListener.port}` : `dns://${dns.server}/${name}?type=A`;
+      return { checkId: `load-${i}`, target };
+    });
+
+    let produced = 0;
+    let writeErrors = 0;
+    const counted: Pick<Store, "writeResults" | "addProbeResults"> = {
+      writeResults: async (region, roundId, results) => {
+        produced += results.length;
+        try {
+          return await store.writeResults(region, roundId, results);
+        } catch (error) {
+          writeErrors++;
+          throw error;
+        }
+      },
+      addProbeResults: (id, region, results) => store.addProbeResults(id, region, results),
+    };
+    const workers: Record<string, InvokeServer> = {};
+    for (const region of regions) {
+      workers[region] = await startInvokeServer({
+        region,
+        timeoutMs: 60_000,
+        functions: {
+          [probeFunctionName(region)]: createProbeHandler({
+            store: counted,
+            region,
+            guard: createGuard(),
+            timeoutMs: 3000,
+            context: () => ({ lookup: dnsLookup({ server: dns.server, timeoutMs: 2000 }), ca: [ca.certPem] }),
+          }),
+        },
+      });
+      stops.push(() => workers[region]!.close());
+    }
+    const invoker = createProbeInvoker({
+      functions: Object.fromEntries(regions.map((r) => [r, probeFunctionName(r)])),
+      endpoints: Object.fromEntries(regions.map((r) => [r, workers[r]!.url])),
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    });
+    stops.push(() => invoker.destroy());
+    const deps = { store, regions, checks: () => checks, runProbe: invoker.run, roundDeadlineMs: 12_000, staleAfterMs: 3 * INTERVAL_MS };
+
+    const memory: Array<{ t: number; rssMb: number; heapMb: number; javaRssMb: number }> = [];
+    const sample = () => {
+      const usage = process.memoryUsage();
+      memory.push({ t: Date.now() - started, rssMb: mb(usage.rss), heapMb: mb(usage.heapUsed), javaRssMb: mb(rssOfPid(javaPid)) });
+    };
+    const reports: Array<RoundReport & { ms: number }> = [];
+    const started = Date.now();
+    const sampler = setInterval(sample, 5000);
+    sample();
+    try {
+      for (let tick = 0; tick * INTERVAL_MS < durationMs; tick++) {
+        await sleep(Math.max(0, started + tick * INTERVAL_MS - Date.now()));
+        const t = Date.now();
+        const report = await runRound(deps);
+        reports.push({ ...report, ms: Date.now() - t });
+        const failed = report.regions.filter((r) => !r.ok);
+        log(`round ${tick + 1}: ${Date.now() - t} ms${failed.length ? `, regions not answering: ${failed.map((r) => `${r.region} (${r.error})`).join("; ")}` : ""}`);
+      }
+    } finally {
+      clearInterval(sampler);
+    }
+    const elapsedMin = (Date.now() - started) / 60_000;
+    sample();
+    const copies = await rawCopies(client, TABLE, regions);
+    const unique = new Set(copies).size;
+    const perMinute = copies.length / elapsedMin;
+    const roundMs = reports.map((r) => r.ms);
+    const firstMinute = memory.filter((m) => m.t >= 55_000 && m.t <= 65_000);
+    const baseline = firstMinute[0] ?? memory[0]!;
+    const last = memory.at(-1)!;
+    const peakRss = Math.max(...memory.map((m) => m.rssMb));
+    const peakJava = Math.max(...memory.map((m) => m.javaRssMb));
+    const notAnswering = reports.flatMap((r) => r.regions).filter((r) => !r.ok).length;
+    const rows: Row[] = [
+      { section, metric: `stored results/min over ${elapsedMin.toFixed(1)} min`, value: perMinute, unit: "/min", baseline: "goal", baselineValue: GOAL_PER_MINUTE, ratio: perMinute / GOAL_PER_MINUTE, goal: "≥ 1.0", pass: perMinute >= GOAL_PER_MINUTE, note: `${reports.length} rounds of ${CHECKS} checks × ${regions.length} regions; round p50 ${median(roundMs).toFixed(0)} ms, max ${Math.max(...roundMs)} ms` },
+      { section, metric: "lost results (produced − stored)", value: produced - unique, unit: "", baseline: "produced", baselineValue: produced, ratio: (produced - unique) / produced, goal: "0", pass: produced === unique && copies.length === unique && writeErrors === 0 && notAnswering === 0, note: `${copies.length - unique} duplicate copies, ${writeErrors} failed writes, ${notAnswering} region-rounds not answering` },
+      { section, metric: "mesh process RSS at end", value: last.rssMb, unit: "MiB", baseline: "RSS after the first minute", baselineValue: baseline.rssMb, ratio: last.rssMb / baseline.rssMb, goal: "bounded (≤ 1.25)", pass: last.rssMb / baseline.rssMb <= 1.25, note: `peak ${peakRss.toFixed(0)} MiB; heap ${last.heapMb.toFixed(0)} MiB at end` },
+      { section, metric: "DynamoDB Local RSS at end", value: last.javaRssMb, unit: "MiB", baseline: "RSS after the first minute", baselineValue: baseline.javaRssMb, ratio: last.javaRssMb / baseline.javaRssMb, goal: "bounded (≤ 1.25)", pass: last.javaRssMb / baseline.javaRssMb <= 1.25, note: `peak ${peakJava.toFixed(0)} MiB` },
+    ];
+    return {
+      section,
+      rows,
+      skipped: [],
+      raw: { durationMs, intervalMs: INTERVAL_MS, checks: CHECKS, produced, stored: copies.length, unique, writeErrors, roundMs, p95RoundMs: percentile(roundMs, 95), memory },
+    };
+  } finally {
+    for (const stop of stops.reverse()) await Promise.resolve(stop()).catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
