@@ -65,6 +65,12 @@ export function labRegionAddress(region: string, regions: string[]): string {
   return `127.0.0.${14 + Math.max(0, others.indexOf(region))}`;
 }
 
+/**
+ * The lab DNS answers at once; a longer client timeout only absorbs event-loop lag of the
+ * one process that hosts the lab and all regions (TLS context set-up can stall it for seconds).
+ */
+const LAB_DNS_TIMEOUT_MS = 5000;
+
 interface Endpoint extends FaultCandidate {
   listener?: LabListener;
 }
@@ -141,7 +147,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
         return {
           region,
           localAddress,
-          lookup: dnsLookup({ server: dns.server, localAddress, timeoutMs: 2000 }),
+          lookup: dnsLookup({ server: dns.server, localAddress, timeoutMs: LAB_DNS_TIMEOUT_MS }),
           dial: dial(region),
           ca: [ca.certPem],
           connect: loopbackOnly,

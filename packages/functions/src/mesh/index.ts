@@ -108,7 +108,7 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
         store,
         region,
         guard,
-        timeoutMs: 3000,
+        timeoutMs: 5000,
         ...(lab ? { context: () => lab!.contextFor(region) } : {}),
       });
       workers[region] = await startInvokeServer({
