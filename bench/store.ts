@@ -7,6 +7,8 @@
  */
 import { fileURLToPath } from "node:url";
 import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { unpackJson } from "../packages/core/src/store/codec.js";
 import { createStore, ensureTable, type Store } from "../packages/core/src/store/index.js";
 import type { ProbeResult } from "../packages/core/src/result/index.js";
 import { startDynamoLocal } from "../packages/functions/src/dynamo-local/index.js";
@@ -87,6 +89,7 @@ async function measureWrites(endpoint: string, quick: boolean, rows: Row[], raw:
   const storeSeconds = (performance.now() - started) / 1000;
   const storeResults = checks * rounds * REGIONS.length;
   const storeUnits = capacity.snapshot();
+  raw.itemSizes = await itemSizes(client, "bench-writes");
 
   await ensureTable(client, "bench-plain");
   capacity.reset();
@@ -139,6 +142,24 @@ async function measureWrites(endpoint: string, quick: boolean, rows: Row[], raw:
       pass: storeUnits.write / storeResults <= 0.5,
     },
   );
+}
+
+/** Measured bytes of the stored items (what write units are billed on). */
+async function itemSizes(client: DynamoDBClient, tableName: string) {
+  const doc = DynamoDBDocumentClient.from(client);
+  const query = async (pk: string) =>
+    (await doc.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": pk } }))).Items ?? [];
+  const size = (item: Record<string, unknown>) =>
+    Object.entries(item).reduce((n, [name, value]) => n + name.length + (value instanceof Uint8Array ? value.byteLength : String(value).length), 0);
+  const rawItems = await query("RAW#us-east-1#0");
+  const stateItems = await query("STATE#us-east-1");
+  const shardStates = stateItems.filter((item) => String(item.sk).startsWith("SHARD#"));
+  const checksInState = shardStates.reduce((n, item) => n + Object.keys(unpackJson<object>(item.d as Uint8Array)).length, 0);
+  return {
+    rawBytesPerResult: rawItems.reduce((n, i) => n + size(i), 0) / rawItems.reduce((n, i) => n + Number(i.n), 0),
+    rawItemBytes: rawItems.map(size),
+    stateBytesPerCheck: shardStates.reduce((n, i) => n + size(i), 0) / checksInState,
+  };
 }
 
 async function measureHistory(endpoint: string, quick: boolean, rows: Row[], raw: Record<string, unknown>, log: (l: string) => void) {
@@ -196,6 +217,13 @@ async function measureHistory(endpoint: string, quick: boolean, rows: Row[], raw
   const rawRows = await timed("raw", 1);
   log(`30-day history: 1d ${daily.ms.toFixed(0)} ms, 1h ${hourly.ms.toFixed(0)} ms, raw ${rawRows.ms.toFixed(0)} ms`);
 
+  const doc = DynamoDBDocumentClient.from(client);
+  const rollupItems = (await doc.send(new QueryCommand({ TableName: "bench-history", KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": "ROLL#check-0#us-east-1" } }))).Items ?? [];
+  const rollupBytes = (prefix: string) => {
+    const items = rollupItems.filter((i) => String(i.sk).startsWith(prefix));
+    return items.reduce((n, i) => n + Object.entries(i).reduce((m, [k, v]) => m + k.length + (v instanceof Uint8Array ? v.byteLength : JSON.stringify(v).length), 0), 0) / items.length;
+  };
+  raw.rollupItemBytes = { hourly: rollupBytes("1h#"), daily: rollupBytes("1d#") };
   // Sanity: the rollups count exactly the results the raw rows hold.
   const rolledUp = daily.answer.reduce((n, b) => n + b.counts.pass + b.counts.fail + b.counts.inconclusive, 0);
   if (rolledUp !== rawRows.buckets) throw new Error(`rollups count ${rolledUp} results, raw rows ${rawRows.buckets}`);
