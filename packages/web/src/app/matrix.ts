@@ -8,6 +8,7 @@ import {
   productName,
   regionColumns,
   rowTitle,
+  stateNote,
   statusPresentation,
   verdictPresentation,
 } from "../view/index.js";
@@ -49,12 +50,14 @@ function describeCell(region: string, cell: RegionCell | undefined, now: number)
 
 function regionCell(region: string, cell: RegionCell | undefined, now: number): HTMLTableCellElement {
   const look = statusPresentation(cell?.status);
+  const note = stateNote(cell, now);
   return h(
     "td",
-    { class: `cell tone-${look.tone}`, "data-region": region, "data-status": cell?.status ?? "none", title: describeCell(region, cell, now) },
+    { class: `cell tone-${look.tone}`, "data-state": cell?.state ?? "unknown", "data-region": region, "data-status": cell?.status ?? "none", title: describeCell(region, cell, now) },
     h("span", { class: "cell-status" }, icon(look.icon), look.text),
     cell && cell.outcome !== "ok" ? h("span", { class: "cell-outcome" }, outcomeText(cell.outcome)) : null,
     cell ? h("span", { class: "cell-meta" }, `${formatLatency(cell.durationMs)} · ${formatAge(cell.at, now)}`) : null,
+    note ? h("span", { class: "cell-state" }, note) : null,
   );
 }
 

@@ -14,6 +14,7 @@ import {
   regionColumns,
   rowTitle,
   splitLabel,
+  stateNote,
   statusPresentation,
   uptimeSlots,
   verdictPresentation,
@@ -198,5 +199,15 @@ describe("filterChecks", () => {
   it("keeps failing, non-up and unjudged checks when only problems are wanted", () => {
     // "u" has no verdict yet: unknown is a problem worth seeing.
     expect(filterChecks(checks, verdicts, { text: "", onlyProblems: true }).map((c) => c.checkId)).toEqual(["f", "u"]);
+  });
+});
+
+describe("stateNote", () => {
+  it("says how long a region has been down, and nothing while it is up or unknown", () => {
+    expect(stateNote({ state: "down", since: "2025-06-01T11:55:00Z" }, NOW)).toBe("down for 5 min");
+    expect(stateNote({ state: "down", since: "2025-06-01T12:00:00Z" }, NOW)).toBe("down since just now");
+    expect(stateNote({ state: "up", since: "2025-06-01T11:55:00Z" }, NOW)).toBeUndefined();
+    expect(stateNote({ state: "unknown", since: "" }, NOW)).toBeUndefined();
+    expect(stateNote(undefined, NOW)).toBeUndefined();
   });
 });

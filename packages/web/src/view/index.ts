@@ -344,3 +344,14 @@ export function filterChecks(checks: readonly CheckRow[], verdicts: ReadonlyMap<
     return words.every((word) => haystack.includes(word));
   });
 }
+
+/**
+ * The region's state when the last result alone would mislead: "down for 5 min"
+ * while it is down (also when it just passed once and is recovering), nothing otherwise.
+ */
+export function stateNote(cell: { state: string; since: string } | undefined, nowMs: number): string | undefined {
+  if (!cell || cell.state !== "down") return undefined;
+  const age = formatAge(cell.since, nowMs);
+  if (age === "—") return "down";
+  return age === "just now" ? "down since just now" : `down for ${age.replace(" ago", "")}`;
+}
