@@ -19,5 +19,5 @@ export const TABLE_SCHEMA = {
   ],
 } as const;
 
-/** Every key attribute is a string. */
+/** Every key attribute (table and GSI1) is a string; infra/storage.ts declares them from this list. */
 export const KEY_ATTRIBUTES = ["pk", "sk", "gsi1pk", "gsi1sk"] as const;

@@ -79,7 +79,7 @@ export interface CheckVerdict {
   verdict: Verdict;
   /** State per probe region; `stale` = no fresh result/heartbeat (counts as unknown, never as down). */
   regions: Record<string, RegionState | "stale">;
-  /** When `verdict` last changed (absent the first time a check is evaluated). */
+  /** When `verdict` last changed (the first evaluation of a check counts as a change). */
   since?: string;
 }
 
