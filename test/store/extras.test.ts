@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { createStore, ensureTable, StoreInputError } from "../../packages/core/src/store/index.js";
-import { dynamoClient, uniqueTableName } from "../support/dynamo.js";
+import { dynamoClient, forbidScan, uniqueTableName } from "../support/dynamo.js";
 import { manualClock, result } from "../support/results.js";
 
 async function setup(start = "2025-06-01T12:00:00.000Z") {
-  const client = dynamoClient();
+  const client = forbidScan(dynamoClient());
   const tableName = uniqueTableName("extras");
   await ensureTable(client, tableName);
   await ensureTable(client, tableName); // idempotent

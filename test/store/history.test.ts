@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createStore, ensureTable, StoreInputError } from "../../packages/core/src/store/index.js";
-import { dynamoClient, uniqueTableName } from "../support/dynamo.js";
+import { dynamoClient, forbidScan, uniqueTableName } from "../support/dynamo.js";
 import { manualClock, minutes, result } from "../support/results.js";
 
 const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2"];
@@ -24,7 +24,7 @@ function round(k: number, checks: string[]) {
 }
 
 async function setup() {
-  const client = dynamoClient();
+  const client = forbidScan(dynamoClient());
   const tableName = uniqueTableName("history");
   await ensureTable(client, tableName);
   const clock = manualClock(START);

@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { Status } from "../../packages/core/src/result/index.js";
 import { createStore, ensureTable } from "../../packages/core/src/store/index.js";
-import { dynamoClient, uniqueTableName } from "../support/dynamo.js";
+import { dynamoClient, forbidScan, uniqueTableName } from "../support/dynamo.js";
 import { manualClock, minutes, result } from "../support/results.js";
 
 const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2"];
 const START = "2025-05-10T08:00:00.000Z";
 
 async function setup() {
-  const client = dynamoClient();
+  const client = forbidScan(dynamoClient());
   const tableName = uniqueTableName("verdicts");
   await ensureTable(client, tableName);
   const clock = manualClock(START);

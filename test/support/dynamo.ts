@@ -21,3 +21,15 @@ export function dynamoClient(config: Partial<DynamoDBClientConfig> = {}): Dynamo
 export function uniqueTableName(prefix = "t"): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(4).toString("hex")}`;
 }
+
+/** Make any Scan through `client` fail the test: every store access path must be a Query/Get. */
+export function forbidScan(client: DynamoDBClient): DynamoDBClient {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === "ScanCommand") throw new Error("Scan issued on a request path");
+      return next(args);
+    },
+    { step: "initialize", name: "forbidScan" },
+  );
+  return client;
+}
