@@ -69,6 +69,16 @@ describe("status page against the local mesh", () => {
     expect(await page.locator("td.cell[data-status=pass]").count()).toBeGreaterThan(0);
     const verdicts = await page.locator("td.verdict-col .verdict").allTextContents();
     expect(verdicts.some((v) => /Degraded|Down/.test(v))).toBe(true);
+    // Two failing rounds open incidents: start, end (ongoing), regions affected.
+    const incidents = await page.locator("#incidents-host table.incidents tbody tr").evaluateAll((rows) =>
+      rows.map((row) => [...row.querySelectorAll("td")].map((td) => td.textContent ?? "")),
+    );
+    expect(incidents.length).toBeGreaterThan(0);
+    for (const [, started, ended, , , regions] of incidents) {
+      expect(started).toMatch(/\d{2}:\d{2}:\d{2}/);
+      expect(ended).toMatch(/ongoing|\d{2}:\d{2}:\d{2}/);
+      expect(regions!.split(", ").every((r) => REGIONS.includes(r))).toBe(true);
+    }
     await page.screenshot({ path: resolve(ARTIFACTS, "status.png") });
 
     // "Only problems" narrows the matrix to the checks a region is failing (or cannot judge).
@@ -127,13 +137,17 @@ describe("status page against the local mesh", () => {
   });
 
   it("shows a failing check's fault in its history", async () => {
-    const failingRow = page.locator("tr.check-row", { has: page.locator("td.cell[data-status=fail]") }).first();
-    const region = await failingRow.locator("td.cell[data-status=fail]").first().getAttribute("data-region");
+    // A region that failed both rounds is down, and its incident is open.
+    const downCell = "td.cell[data-status=fail][data-state=down]";
+    const failingRow = page.locator("tr.check-row", { has: page.locator(downCell) }).first();
+    const region = await failingRow.locator(downCell).first().getAttribute("data-region");
     await failingRow.locator("button.check-open").click();
     await page.waitForSelector("#history-status:has-text('rollups')");
     const recent = await page.locator(`.uptime-row[data-region="${region}"] .bar`).evaluateAll((bars) => bars.slice(-2).map((b) => b.className));
     expect(recent.join(" ")).toMatch(/tone-(fail|partial)/);
     expect(await page.locator(`.uptime-row[data-region="${region}"] .uptime-value`).textContent()).not.toBe("100%");
+    const incident = page.locator("#history-incidents table.incidents tbody tr").first();
+    expect(await incident.textContent()).toContain(region!);
     await page.locator("dialog#history button[aria-label='Close history']").click();
     await page.locator("dialog#history").waitFor({ state: "hidden" });
   });
