@@ -54,8 +54,22 @@ export function firstByteTruth(flow: Flow): number | undefined {
   return request && response ? response.timeMs - request.timeMs : undefined;
 }
 
+/** A ground-truth duration and when (capture clock, ms since the epoch) the exchange began. */
+export interface Truth {
+  startMs: number;
+  ms: number;
+}
+
+/** Applies a per-flow truth function, keeping when each flow started (its SYN). */
+export function flowTruths(flows: Flow[], of: (flow: Flow) => number | undefined): Truth[] {
+  return flows.flatMap((flow) => {
+    const ms = of(flow);
+    return ms === undefined ? [] : [{ startMs: flow.packets[0]!.timeMs, ms }];
+  });
+}
+
 /** Query → response times of UDP exchanges with `server:port`, in query order. */
-export function udpExchanges(packets: Packet[], client: string, server: string, port: number): number[] {
+export function udpExchanges(packets: Packet[], client: string, server: string, port: number): Truth[] {
   const pending = new Map<number, number>();
   const times: Array<{ at: number; ms: number }> = [];
   for (const p of packets) {
@@ -69,5 +83,12 @@ export function udpExchanges(packets: Packet[], client: string, server: string, 
       }
     }
   }
-  return times.sort((a, b) => a.at - b.at).map((t) => t.ms);
+  return times.sort((a, b) => a.at - b.at).map((t) => ({ startMs: t.at, ms: t.ms }));
+}
+
+/** Time the client spent between completing the TCP handshake and sending its first byte. */
+export function clientIdleAfterConnect(flow: Flow): number | undefined {
+  const synAck = flow.packets.find((p) => !isOut(flow, p) && p.flags & TCP_SYN && p.flags & TCP_ACK);
+  const firstData = flow.packets.find((p) => isOut(flow, p) && p.payloadLength > 0);
+  return synAck && firstData ? firstData.timeMs - synAck.timeMs : undefined;
 }

@@ -15,13 +15,13 @@ interface Args {
 
 const args = JSON.parse(process.argv[2] ?? "{}") as Args;
 const context = defaultContext({ ca: [args.ca], timeoutMs: 5000 });
-const out: Record<string, Array<{ status: string; outcome: string; phases: Record<string, number>; durationMs: number }>> = {};
+const out: Record<string, Array<{ at: string; status: string; outcome: string; phases: Record<string, number>; durationMs: number }>> = {};
 for (const [kind, uri] of Object.entries(args.uris)) {
   out[kind] = [];
   for (let i = 0; i < args.n; i++) {
     const [result] = await probe(uri, context);
     if (!result) throw new Error(`no result for ${uri}`);
-    out[kind]!.push({ status: result.status, outcome: result.outcome, phases: { ...result.phases }, durationMs: result.durationMs });
+    out[kind]!.push({ at: result.at, status: result.status, outcome: result.outcome, phases: { ...result.phases }, durationMs: result.durationMs });
     await new Promise((resolve) => setTimeout(resolve, args.gapMs));
   }
 }
