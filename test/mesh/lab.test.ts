@@ -82,7 +82,8 @@ describe("the lab: loopback stand-ins with per-region faults, probed by the real
   it("slow: the slow region's handshakes include the lab delay and still pass", () => {
     const slow = get("us-east-1", "tls://kong-cp.lab.example:443")[0]!;
     expect(slow.status).toBe("pass");
-    expect(slow.phases.tlsMs).toBeGreaterThanOrEqual(300);
+    // Node timers may fire up to ~1 ms early relative to another clock: allow a few ms below the 300 ms delay.
+    expect(slow.phases.tlsMs).toBeGreaterThanOrEqual(295);
   });
 
   it("hang: a listener that accepts but never answers makes the handshake time out in that region", () => {
