@@ -2,10 +2,14 @@
  * `npm start`: the local mesh on http://127.0.0.1:8787 (DESIGN.md § Local mesh).
  * Ctrl-C / SIGTERM stop everything, DynamoDB Local's java included.
  */
+import { setMaxListeners } from "node:events";
 import { ConfigError, loadConfig } from "../config/index.js";
 import { startMesh, type Mesh } from "./index.js";
 
 const started = Date.now();
+// One round shares one abort signal across every probe in flight (32 checks, up to 200 ports of a
+// range scan each): hundreds of listeners on it are expected here, not a leak.
+setMaxListeners(1024);
 const log = (line: string) => console.log(`[mesh] ${line}`);
 
 async function main(): Promise<void> {
