@@ -1,4 +1,5 @@
 import { mkdir } from "node:fs/promises";
+import { createServer, type AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -172,6 +173,24 @@ describe("status page against the local mesh", () => {
     expect(await page.locator("#probe-error").textContent()).toBe("");
     await page.locator("#probe-heading").scrollIntoViewIfNeeded();
     await page.screenshot({ path: resolve(ARTIFACTS, "probe.png") });
+  });
+
+  it("takes the API base from ?api= and says plainly when that API cannot be reached", async () => {
+    const closed = createServer();
+    await new Promise<void>((done) => closed.listen(0, "127.0.0.1", done));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((done) => closed.close(() => done()));
+
+    const lonely = await browser.newPage();
+    try {
+      await lonely.goto(`${mesh.url}/?api=${encodeURIComponent(`http://127.0.0.1:${port}`)}`);
+      const banner = lonely.getByRole("alert").filter({ hasText: "did not answer" });
+      await banner.waitFor();
+      expect(await banner.textContent()).toContain(`http://127.0.0.1:${port}`);
+      expect(await lonely.locator("tr.check-row").count()).toBe(0);
+    } finally {
+      await lonely.close();
+    }
   });
 
   it("labels every form control and keeps status colours at 4.5:1 contrast or more", async () => {
