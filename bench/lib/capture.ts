@@ -8,12 +8,12 @@ export function tcpdumpMissing(): string | null {
 }
 
 export interface Capture {
-  /** Stops tcpdump (SIGINT: it flushes the file) and waits for it. */
+  /** Stops tcpdump (SIGINT: it flushes the file) after a short grace for packets still in the kernel's ring, and waits for it. */
   stop(): Promise<void>;
 }
 
 export async function startCapture(ns: string, dev: string, file: string, filter: string): Promise<Capture> {
-  const child = spawn("ip", ["netns", "exec", ns, "tcpdump", "-i", dev, "-n", "-U", "-w", file, "--time-stamp-precision=nano", filter], {
+  const child = spawn("ip", ["netns", "exec", ns, "tcpdump", "-i", dev, "-n", "-U", "--immediate-mode", "-w", file, "--time-stamp-precision=nano", filter], {
     stdio: ["ignore", "ignore", "pipe"],
   });
   const kill = onInterrupt(() => child.kill("SIGKILL"));
@@ -28,12 +28,12 @@ export async function startCapture(ns: string, dev: string, file: string, filter
   child.removeAllListeners("exit");
   return {
     stop: () =>
-      new Promise<void>((resolve) => {
+      new Promise<void>((resolve) => setTimeout(resolve, 500)).then(() => new Promise<void>((resolve) => {
         child.once("exit", () => {
           kill();
           resolve();
         });
         child.kill("SIGINT");
-      }),
+      })),
   };
 }
