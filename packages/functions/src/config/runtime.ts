@@ -41,12 +41,24 @@ export function runtimeFromEnv(env: Env = process.env): Promise<Runtime> {
   return cached;
 }
 
+/**
+ * The table lives in its home region (plus optional replicas); a probe function in another
+ * region must talk to the home table unless a replica sits beside it.
+ */
+export function tableRegionFor(env: Env): string | undefined {
+  const replicas = (env.PROBEMESH_TABLE_REPLICAS ?? "").split(",").map((r) => r.trim()).filter(Boolean);
+  if (env.AWS_REGION && replicas.includes(env.AWS_REGION)) return env.AWS_REGION;
+  return env.PROBEMESH_TABLE_REGION || undefined;
+}
+
 async function buildRuntime(env: Env): Promise<Runtime> {
   const config = loadConfig(env);
   const local = config.dynamodbEndpoint !== undefined && !env.AWS_ACCESS_KEY_ID;
+  const tableRegion = local ? undefined : tableRegionFor(env);
   const client = new DynamoDBClient({
     ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint } : {}),
     ...(local ? { region: env.AWS_REGION ?? "us-east-1", credentials: LOCAL_CREDENTIALS } : {}),
+    ...(tableRegion ? { region: tableRegion } : {}),
   });
   const profile = await profileOf(config);
   const invokeLocally = Object.keys(config.lambdaEndpoints).length > 0 && !env.AWS_ACCESS_KEY_ID;
