@@ -1,3 +1,5 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { Check } from "@probemesh/core/check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMesh, type Mesh } from "../../packages/functions/src/mesh/index.js";
@@ -10,6 +12,9 @@ type CheckView = { checkId: string; target: string; regions: Record<string, Regi
 /** The whole local mesh on free ports (in-memory DynamoDB Local), driven round by round through HTTP. */
 describe("local mesh: scheduler → Invoke API workers → lab → store → API", () => {
   let mesh: Mesh;
+  // Incident alerts from the mesh's scheduler land here (a JSON webhook on loopback).
+  let receiver: Server;
+  const alerts: Array<{ event: string; incident: { id: string; checkId: string } }> = [];
   const get = async (path: string) => {
     const res = await fetch(`${mesh.url}${path}`);
     expect(res.status, path).toBe(200);
@@ -19,10 +24,21 @@ describe("local mesh: scheduler → Invoke API workers → lab → store → API
   const portOf = (target: string) => Number(/^\w+:\/\/[^/:?]+:(\d+)(?:[/?]|$)/.exec(target)?.[1] ?? (target.startsWith("https:") ? 443 : NaN));
 
   beforeAll(async () => {
-    mesh = await startMesh({ port: 0, inMemory: true, autoStart: false, web: false, apiTokens: [TOKEN] });
+    receiver = createServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk) => (body += chunk));
+      req.on("end", () => {
+        alerts.push(JSON.parse(body));
+        res.end("ok");
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    const webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    mesh = await startMesh({ port: 0, inMemory: true, autoStart: false, web: false, apiTokens: [TOKEN], alerts: { webhookUrl } });
   });
   afterAll(async () => {
     await mesh?.stop();
+    receiver?.close();
   });
 
   it("one round: every region answers through the real Lambda client and the lab's faults show per region", async () => {
@@ -91,6 +107,12 @@ describe("local mesh: scheduler → Invoke API workers → lab → store → API
 
     const incidents = await get("/v1/incidents");
     expect(incidents.incidents.some((i: { checkId: string }) => i.checkId === check.checkId)).toBe(true);
+    // Every opened incident was alerted exactly once, through the mesh's scheduler.
+    const opened = alerts.filter((a) => a.event === "incident.opened");
+    expect(opened.some((a) => a.incident.checkId === check.checkId)).toBe(true);
+    expect(new Set(opened.map((a) => a.incident.id)).size).toBe(opened.length);
+    const openIds = incidents.incidents.filter((i: { resolvedAt?: string }) => !i.resolvedAt).map((i: { id: string }) => i.id);
+    expect(opened.map((a) => a.incident.id).sort()).toEqual(expect.arrayContaining(openIds));
     const metrics = await (await fetch(`${mesh.url}/metrics`)).text();
     for (const region of mesh.regions) expect(metrics).toContain(`probemesh_probe_duration_seconds_count{region="${region}"}`);
   });

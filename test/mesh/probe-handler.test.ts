@@ -55,6 +55,33 @@ describe("probe handler", () => {
     expect(String(record?.results[0]?.detail?.error)).toMatch(/loopback range that on-demand probes may not reach/);
   });
 
+  it("refuses a blocked on-demand target before any lookup, socket or file read", async () => {
+    const touched: string[] = [];
+    const handler = createProbeHandler({
+      store,
+      guard: createGuard(DEFAULT_POLICY),
+      context: () => ({
+        lookup: async (host) => (touched.push(`lookup ${host}`), [{ address: "93.184.216.34", family: 4 }]),
+        connect: (opts) => {
+          touched.push(`connect ${opts.host}`);
+          throw new Error("no socket may open");
+        },
+      }),
+    });
+    await store.createProbe({ id: "p-2", targets: ["x"], regions: ["eu-west-1"], requestedBy: "test", createdAt: new Date().toISOString() });
+    const checks = [
+      { checkId: "ca-file", target: "tls://service.example.test:443?ca=/etc/shadow" },
+      { checkId: "metadata", target: "http://169.254.169.254/latest/meta-data/" },
+    ];
+    const summary = await handler({ region: "eu-west-1", roundId: "p-2", probeId: "p-2", checks }, { getRemainingTimeInMillis: () => 30_000 });
+    expect(summary.counts).toEqual({ pass: 0, fail: 2, inconclusive: 0 });
+    expect(touched).toEqual([]);
+    const record = await store.getProbe("p-2");
+    const byCheck = Object.fromEntries(record!.results.map((r) => [r.checkId, r]));
+    expect(byCheck["ca-file"]).toMatchObject({ outcome: "invalid_target", detail: expect.objectContaining({ blockedBy: "guard", reason: "blocked_parameter" }) });
+    expect(byCheck["metadata"]).toMatchObject({ outcome: "invalid_target", detail: expect.objectContaining({ blockedBy: "guard", reason: "blocked_address" }) });
+  });
+
   it("refuses an invocation meant for another region", async () => {
     const handler = createProbeHandler({ store, region: "us-east-1", guard: createGuard(DEFAULT_POLICY) });
     await expect(handler({ region: "eu-west-1", roundId: "r", checks: [] }, { getRemainingTimeInMillis: () => 10_000 })).rejects.toThrow(

@@ -1,6 +1,7 @@
 import { runChecks } from "@probemesh/core/engine";
-import { guardContext, type Guard } from "@probemesh/core/guard";
-import { defaultContext, type ProbeContext } from "@probemesh/core/probers";
+import { BlockedTargetError, checkTarget, guardContext, type Guard } from "@probemesh/core/guard";
+import { defaultContext, invalidTargetResult, type ProbeContext } from "@probemesh/core/probers";
+import type { ProbeResult } from "@probemesh/core/result";
 import type { Store } from "@probemesh/core/store";
 import type { Context } from "aws-lambda";
 import * as v from "valibot";
@@ -63,14 +64,32 @@ export function createProbeHandler(deps: ProbeHandlerDeps) {
     const deadlineMs = Math.max(1, Math.min(invocation.deadlineMs ?? budget, budget));
 
     let probeContext: ProbeContext = defaultContext({ ...deps.context?.(invocation.region), region: invocation.region });
-    if (invocation.probeId) probeContext = guardContext(probeContext, deps.guard);
+    // On-demand targets come from users: refuse what the guard refuses before anything runs
+    // (a `ca=` file parameter is read before any socket opens), then guard every socket too.
+    const refused: ProbeResult[] = [];
+    let runnable = invocation.checks;
+    if (invocation.probeId) {
+      probeContext = guardContext(probeContext, deps.guard);
+      runnable = invocation.checks.filter((check) => {
+        try {
+          checkTarget(check.target, deps.guard);
+          return true;
+        } catch (error) {
+          if (!(error instanceof BlockedTargetError)) throw error;
+          const result = invalidTargetResult(check.target, { ...probeContext, checkId: check.checkId }, error.message, check.expect);
+          refused.push({ ...result, detail: { error: error.message, ...error.toDetail() } });
+          return false;
+        }
+      });
+    }
 
-    const results = await runChecks(invocation.checks, {
+    const probed = await runChecks(runnable, {
       context: probeContext,
       concurrency: deps.concurrency ?? 32,
       timeoutMs: deps.timeoutMs ?? 5000,
       deadlineMs,
     });
+    const results = [...refused, ...probed];
     if (invocation.probeId) await deps.store.addProbeResults(invocation.probeId, invocation.region, results);
     else await deps.store.writeResults(invocation.region, invocation.roundId, results);
 

@@ -7,6 +7,7 @@ import { loadProfile } from "@probemesh/core/profile";
 import { createStore, ensureTable } from "@probemesh/core/store";
 import { serve, type ServerType } from "@hono/node-server";
 import { createApp } from "../api/index.js";
+import { alertUrlsFromEnv, createAlerter } from "../alerts/index.js";
 import { chatopsRoutes, runChatopsJob, type ChatopsJob } from "../chatops/index.js";
 import { DEFAULT_REGIONS, probeFunctionName } from "../config/index.js";
 import { roundDeadlineMs, staleAfterMs } from "../config/runtime.js";
@@ -39,6 +40,8 @@ export interface MeshOptions {
   slackSigningSecret?: string;
   /** Hosts Slack response_urls may point to (the lab adds 127.0.0.1). */
   webhookHosts?: string[];
+  /** Incident alert webhooks (default: PROBEMESH_ALERT_SLACK_WEBHOOK / PROBEMESH_ALERT_WEBHOOK). */
+  alerts?: { slackWebhookUrl?: string; webhookUrl?: string };
   /** Run rounds on the interval (default true). Tests call runRound() themselves. */
   autoStart?: boolean;
   /** Serve the web page built by @probemesh/web (default true). */
@@ -127,8 +130,21 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
     });
     cleanup.push(() => invoker.destroy());
 
+    const webhookHosts = [...(options.webhookHosts ?? ["hooks.slack.com"]), ...(lab ? ["127.0.0.1"] : [])];
+    const alertUrls = { ...alertUrlsFromEnv(process.env), ...options.alerts };
+    const labels = new Map(checks.map((check) => [check.checkId, check.label ?? check.target]));
     const schedulerDeps = {
       store,
+      ...(alertUrls.slackWebhookUrl || alertUrls.webhookUrl
+        ? {
+            onTransitions: createAlerter({
+              store,
+              policy: { allowedHosts: webhookHosts },
+              describeCheck: (checkId: string) => labels.get(checkId),
+              ...alertUrls,
+            }),
+          }
+        : {}),
       regions,
       checks: () => checks,
       runProbe: invoker.run,
@@ -149,7 +165,6 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
       await running?.catch(() => {});
     });
 
-    const webhookHosts = [...(options.webhookHosts ?? ["hooks.slack.com"]), ...(lab ? ["127.0.0.1"] : [])];
     const planProduct = (product: string, geo?: string) => plan({ product, ...(geo ? { geo } : {}) }).checks;
     const workerDeps = { store, dispatchProbe: invoker.dispatch, webhookPolicy: { allowedHosts: webhookHosts } };
     const chatopsWorker = await startInvokeServer({
