@@ -38,6 +38,8 @@ export interface Netns {
 interface State {
   pid: number;
   name: string;
+  /** Host end of the veth pair; deleted explicitly because `ip netns del` frees the pair asynchronously. */
+  hostIf?: string;
   routes: string[][];
 }
 
@@ -65,7 +67,7 @@ export async function createNetns(): Promise<Netns> {
   const name = `${NAME_PREFIX}-${tag}`;
   const hostIf = `${NAME_PREFIX}h${tag}`.slice(0, 15);
   const nsIf = `${NAME_PREFIX}n${tag}`.slice(0, 15);
-  const state: State = { pid: process.pid, name, routes: [] };
+  const state: State = { pid: process.pid, name, hostIf, routes: [] };
   live.set(name, state);
   saveState(state);
   const children = new Set<ChildProcess>();
@@ -186,6 +188,7 @@ async function claimSubnet(hostIf: string): Promise<string> {
 
 function cleanupSync(state: State): void {
   for (const spec of state.routes) quiet(["route", "del", ...spec]);
+  if (state.hostIf) quiet(["link", "del", state.hostIf]);
   quiet(["netns", "del", state.name]);
   live.delete(state.name);
   rmSync(join(STATE_DIR, `${state.name}.json`), { force: true });
