@@ -1,8 +1,8 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 
-/** Backoff for throttled or partially processed writes (full jitter, capped exponential). */
+/** Backoff for throttled or partially processed writes ("equal jitter", capped exponential). */
 export interface RetryOptions {
-  /** Attempts per batch before giving up (default 8). */
+  /** Attempts per batch before giving up (default 10: at least ~8 s of waiting, enough to ride out a restart). */
   maxAttempts: number;
   /** First backoff ceiling in ms (default 50). */
   baseDelayMs: number;
@@ -10,7 +10,7 @@ export interface RetryOptions {
   maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 8, baseDelayMs: 50, maxDelayMs: 5000 };
+export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 10, baseDelayMs: 50, maxDelayMs: 5000 };
 
 /**
  * A write that DynamoDB kept refusing (throttling, unprocessed items, transient errors).
@@ -52,9 +52,13 @@ export function isRetryable(error: unknown): boolean {
   return (meta.$metadata?.httpStatusCode ?? 0) >= 500;
 }
 
+/**
+ * Half the ceiling fixed, half random: writers still spread out, but the total wait has a floor,
+ * so a run of unlucky draws cannot exhaust every attempt within a brief outage.
+ */
 export function backoffMs(attempt: number, retry: RetryOptions): number {
   const ceiling = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** attempt);
-  return Math.random() * ceiling;
+  return ceiling / 2 + Math.random() * (ceiling / 2);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
