@@ -132,10 +132,14 @@ describe("nothing lost when DynamoDB Local or a region worker dies mid-round", (
     expect((await round()).regions.every((r) => r.ok)).toBe(true);
     let downFrom = 0;
     let downUntil = 0;
+    const writesBefore = [...workers.values()].map((w) => w.writesStartedAt.length);
     const report = await round(async () => {
       downFrom = Date.now();
       killListener(port);
       await dynamo.stop();
+      // Stay down until every region has handed its results to the store, whatever the machine's speed.
+      const allWriting = () => [...workers.values()].every((w, i) => w.writesStartedAt.length > writesBefore[i]!);
+      for (let waited = 0; !allWriting() && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
       dynamo = await startDynamoLocal({ port, dataDir: join(dir, "data") });
       downUntil = Date.now();
     });
