@@ -19,11 +19,24 @@ export function defaultContext(partial: Partial<ProbeContext> = {}): ProbeContex
     checkId: "",
     timeoutMs: DEFAULT_TIMEOUT_MS,
     lookup: systemLookup,
-    connect: ({ host, port, localAddress }) => net.connect(localAddress ? { host, port, localAddress } : { host, port }),
-    udpSocket: (type) => dgram.createSocket(type),
+    connect: nodeConnect,
+    udpSocket: nodeUdpSocket,
     ...stripUndefined(partial),
   };
 }
+
+/**
+ * dgram passes even IP literals (bind's 0.0.0.0, connect's peer) through `dns.lookup`, which answers them a
+ * tick later; answer literals at once so binding and connecting a probe socket cost no extra turns.
+ */
+const literalFirstLookup = ((hostname: string, options: dns.LookupOptions | number, callback: (error: Error | null, address: string, family: number) => void) => {
+  const family = net.isIP(hostname);
+  if (family) callback(null, hostname, family);
+  else dns.lookup(hostname, options as dns.LookupOptions, callback as never);
+}) as unknown as typeof dns.lookup;
+
+const nodeConnect: ProbeContext["connect"] = ({ host, port, localAddress }) => net.connect(localAddress ? { host, port, localAddress } : { host, port });
+const nodeUdpSocket: ProbeContext["udpSocket"] = (type) => dgram.createSocket({ type, lookup: literalFirstLookup });
 
 /** A lookup error with the code a prober maps to an outcome (ENOTFOUND, ETIMEOUT, …). */
 export class LookupError extends Error {
@@ -85,6 +98,9 @@ function errorCode(error: unknown): string {
   return typeof code === "string" ? code : "EDNS";
 }
 
+// A plain loop: `probe()` calls this once per probe.
 function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const defined: Partial<T> = {};
+  for (const key in value) if (value[key] !== undefined) defined[key] = value[key];
+  return defined;
 }

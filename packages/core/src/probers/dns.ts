@@ -1,10 +1,11 @@
 import { randomInt } from "node:crypto";
 import * as nodeDns from "node:dns";
 import dnsPacket from "dns-packet";
-import type { Outcome } from "../result/index.js";
+import type { Outcome, ProbeResult } from "../result/index.js";
+import type { Target } from "../target/index.js";
 import { Clock, connectOutcome, describeError, failureResult, makeResult, ProbeFailure, resolveHost } from "./common.js";
 import { exchangeDatagram } from "./udp.js";
-import type { Prober } from "./types.js";
+import type { ProbeContext, Prober } from "./types.js";
 
 /**
  * DNS query to the resolver in the URI (default: the system's first nameserver), over `ctx.udpSocket`.
@@ -26,25 +27,18 @@ export const probeDns: Prober = async (target, ctx) => {
     type: "query",
     id,
     flags: dnsPacket.RECURSION_DESIRED,
-    questions: [{ type: target.recordType, name: target.name.replace(/\.$/, "") }],
+    questions: [{ type: target.recordType, name: target.name.endsWith(".") ? target.name.slice(0, -1) : target.name }],
   });
-  const resolverDetail = { resolver: `${server.host}:${server.port}`, ...(resolved.dnsMs === undefined ? {} : { resolverLookupMs: resolved.dnsMs }) };
-  const seen = await exchangeDatagram(ctx, { address: resolved.address, family: resolved.family, port: server.port }, query, clock.remaining(), (message) => message.readUInt16BE(0) === id);
-  const fail = (outcome: Outcome, detail: Record<string, unknown>, rttMs?: number) =>
-    [makeResult(target, ctx, clock, {
-      outcome,
-      phases: rttMs === undefined ? {} : { dnsMs: rttMs },
-      remoteAddress: resolved.address,
-      detail: { ...resolverDetail, ...detail },
-    })];
+  const answered: DnsAnswered = { target, ctx, clock, address: resolved.address, resolver: `${server.host}:${server.port}`, resolverLookupMs: resolved.dnsMs };
+  const seen = await exchangeDatagram(ctx, { address: resolved.address, family: resolved.family, port: server.port }, query, clock.remaining(), (message) => message.length >= 2 && message.readUInt16BE(0) === id);
   switch (seen.kind) {
     case "silent":
-      return fail("dns_timeout", { waitedMs: clock.elapsed() });
+      return dnsResult(answered, "dns_timeout", { waitedMs: clock.elapsed() });
     case "closed":
-      return fail("dns_error", { error: "resolver port closed (ICMP port unreachable)" }, seen.rttMs);
+      return dnsResult(answered, "dns_error", { error: "resolver port closed (ICMP port unreachable)" }, seen.rttMs);
     case "error": {
       const outcome = connectOutcome(seen.cause);
-      return fail(outcome === "host_unreachable" ? "dns_error" : outcome, describeError(seen.cause));
+      return dnsResult(answered, outcome === "host_unreachable" ? "dns_error" : outcome, describeError(seen.cause));
     }
     case "reply":
       break;
@@ -53,19 +47,42 @@ export const probeDns: Prober = async (target, ctx) => {
   try {
     response = dnsPacket.decode(seen.message);
   } catch (error) {
-    return fail("dns_error", { error: `malformed answer: ${(error as Error).message}` }, seen.rttMs);
+    return dnsResult(answered, "dns_error", { error: `malformed answer: ${(error as Error).message}` }, seen.rttMs);
   }
   const rcode = (response as { rcode?: string }).rcode ?? "NOERROR";
   const answers = (response.answers ?? []).map(describeAnswer);
-  const truncated = Boolean((response as { flag_tc?: boolean }).flag_tc);
-  const detail = { rcode, answers, ...(truncated ? { truncated: true } : {}) };
-  if (rcode === "NXDOMAIN") return fail("dns_nxdomain", detail, seen.rttMs);
-  if (rcode !== "NOERROR") return fail("dns_error", detail, seen.rttMs);
+  const detail: Record<string, unknown> = { rcode, answers };
+  if ((response as { flag_tc?: boolean }).flag_tc) detail.truncated = true;
+  if (rcode === "NXDOMAIN") return dnsResult(answered, "dns_nxdomain", detail, seen.rttMs);
+  if (rcode !== "NOERROR") return dnsResult(answered, "dns_error", detail, seen.rttMs);
   if (!answers.some((answer) => answer.type === target.recordType)) {
-    return fail("dns_error", { ...detail, error: `no ${target.recordType} record` }, seen.rttMs);
+    detail.error = `no ${target.recordType} record`;
+    return dnsResult(answered, "dns_error", detail, seen.rttMs);
   }
-  return [makeResult(target, ctx, clock, { outcome: "ok", phases: { dnsMs: seen.rttMs }, remoteAddress: resolved.address, detail: { ...resolverDetail, ...detail } })];
+  return dnsResult(answered, "ok", detail, seen.rttMs);
 };
+
+/** What every dns result carries, whatever the outcome. */
+interface DnsAnswered {
+  target: Target;
+  ctx: ProbeContext;
+  clock: Clock;
+  address: string;
+  resolver: string;
+  resolverLookupMs: number | undefined;
+}
+
+/** One result; `dnsMs` is the query's round trip when an answer (or an ICMP error) came back. */
+function dnsResult(answered: DnsAnswered, outcome: Outcome, detail: Record<string, unknown>, rttMs?: number): ProbeResult[] {
+  const resolverDetail: Record<string, unknown> = { resolver: answered.resolver };
+  if (answered.resolverLookupMs !== undefined) resolverDetail.resolverLookupMs = answered.resolverLookupMs;
+  return [makeResult(answered.target, answered.ctx, answered.clock, {
+    outcome,
+    phases: rttMs === undefined ? {} : { dnsMs: rttMs },
+    remoteAddress: answered.address,
+    detail: Object.assign(resolverDetail, detail),
+  })];
+}
 
 /** The first nameserver node knows (from /etc/resolv.conf), as host and port. */
 function systemResolver(): { host: string; port: number } {
@@ -79,11 +96,9 @@ function systemResolver(): { host: string; port: number } {
 }
 
 function describeAnswer(answer: dnsPacket.Answer): { name: string; type: string; ttl?: number; data: unknown } {
+  const described: { name: string; type: string; ttl?: number; data: unknown } = { name: answer.name, type: answer.type, data: undefined };
+  if ("ttl" in answer && typeof answer.ttl === "number") described.ttl = answer.ttl;
   const data = (answer as { data?: unknown }).data;
-  return {
-    name: answer.name,
-    type: answer.type,
-    ...("ttl" in answer && typeof answer.ttl === "number" ? { ttl: answer.ttl } : {}),
-    data: Buffer.isBuffer(data) ? data.toString("utf8") : Array.isArray(data) ? data.map((part) => (Buffer.isBuffer(part) ? part.toString("utf8") : part)) : data,
-  };
+  described.data = Buffer.isBuffer(data) ? data.toString("utf8") : Array.isArray(data) ? data.map((part) => (Buffer.isBuffer(part) ? part.toString("utf8") : part)) : data;
+  return described;
 }

@@ -1,9 +1,10 @@
-import { Clock, connectOutcome, describeError, dialPort, errnoOf, failureResult, lap, makeResult, resolveHost } from "./common.js";
+import { performance } from "node:perf_hooks";
+import { Clock, connectOutcome, describeError, dialPort, errnoOf, failureResult, makeResult, resolveHost, round } from "./common.js";
 import type { ProbeContext, Prober } from "./types.js";
 
 /** How a datagram exchange ended. */
 export type UdpExchange =
-  | { kind: "reply"; message: Buffer; rttMs: number; localAddress: string; localPort: number }
+  | { kind: "reply"; message: Buffer; rttMs: number }
   | { kind: "closed"; rttMs: number }
   | { kind: "silent" }
   | { kind: "error"; cause: unknown };
@@ -19,56 +20,91 @@ export function exchangeDatagram(
   timeoutMs: number,
   accept: (message: Buffer) => boolean = () => true,
 ): Promise<UdpExchange> {
-  return new Promise((resolve) => {
-    const sinceSend = lap();
-    let socket: ReturnType<ProbeContext["udpSocket"]>;
+  return new Promise((resolve) => new DatagramExchange(ctx, to, payload, timeoutMs, accept, resolve));
+}
+
+type UdpSocket = ReturnType<ProbeContext["udpSocket"]>;
+
+/**
+ * One exchange's state; its handlers are prototype methods bound per exchange, not closures: at tens of
+ * thousands of probes a second, closures (each given a name by the TypeScript loader) were a visible cost.
+ */
+class DatagramExchange {
+  private readonly sentAt = performance.now();
+  private readonly socket: UdpSocket | undefined;
+  private readonly timer: NodeJS.Timeout | undefined;
+  private readonly abort = this.finishSilent.bind(this);
+  private readonly sent = this.onSent.bind(this);
+  private settled = false;
+
+  constructor(
+    private readonly ctx: ProbeContext,
+    private readonly to: { address: string; family: 4 | 6; port: number },
+    private readonly payload: Buffer,
+    timeoutMs: number,
+    private readonly accept: (message: Buffer) => boolean,
+    private readonly resolve: (exchange: UdpExchange) => void,
+  ) {
     try {
-      socket = ctx.udpSocket(to.family === 6 ? "udp6" : "udp4");
+      this.socket = ctx.udpSocket(to.family === 6 ? "udp6" : "udp4");
     } catch (error) {
+      this.settled = true;
       resolve({ kind: "error", cause: error });
       return;
     }
-    let settled = false;
-    const finish = (result: UdpExchange) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      ctx.signal?.removeEventListener("abort", onAbort);
-      socket.removeAllListeners("message");
-      socket.on("error", () => {});
-      try {
-        socket.close();
-      } catch {
-        // already closed by the error that ended the exchange
-      }
-      resolve(result);
-    };
-    const onAbort = () => finish({ kind: "silent" });
-    const timer = setTimeout(onAbort, timeoutMs);
-    ctx.signal?.addEventListener("abort", onAbort, { once: true });
-    socket.on("message", (message) => {
-      if (!accept(message)) return;
-      const local = socket.address();
-      finish({ kind: "reply", message, rttMs: sinceSend(), localAddress: local.address, localPort: local.port });
-    });
-    socket.on("error", (error) => {
-      if (errnoOf(error) === "ECONNREFUSED") finish({ kind: "closed", rttMs: sinceSend() });
-      else finish({ kind: "error", cause: error });
-    });
-    // Node hands a failed connect (an unreachable or prohibit route) to the callback, not to 'error'.
-    const onConnected = ((error?: Error) => {
-      if (error) {
-        finish({ kind: "error", cause: error });
-        return;
-      }
-      socket.send(payload, (sendError) => {
-        if (sendError) finish({ kind: "error", cause: sendError });
-      });
-    }) as () => void;
-    const send = () => socket.connect(to.port, to.address, onConnected);
-    if (ctx.localAddress) socket.bind({ address: ctx.localAddress, port: 0 }, send);
-    else send();
-  });
+    // Whole milliseconds: node keeps one timer list per distinct duration, and a fractional budget made a new one per probe.
+    this.timer = setTimeout(this.abort, Math.ceil(timeoutMs));
+    ctx.signal?.addEventListener("abort", this.abort, { once: true });
+    this.socket.on("message", this.onMessage.bind(this));
+    this.socket.on("error", this.onError.bind(this));
+    if (ctx.localAddress) this.socket.bind({ address: ctx.localAddress, port: 0 }, this.connect.bind(this));
+    else this.connect();
+  }
+
+  private connect(): void {
+    this.socket!.connect(this.to.port, this.to.address, this.onConnected.bind(this) as () => void);
+  }
+
+  // Node hands a failed connect (an unreachable or prohibit route) to the callback, not to 'error'.
+  private onConnected(error?: Error): void {
+    if (error) this.finish({ kind: "error", cause: error });
+    else this.socket!.send(this.payload, this.sent);
+  }
+
+  private onSent(error: Error | null): void {
+    if (error) this.finish({ kind: "error", cause: error });
+  }
+
+  private onMessage(message: Buffer): void {
+    if (this.accept(message)) this.finish({ kind: "reply", message, rttMs: this.sinceSend() });
+  }
+
+  private onError(error: Error): void {
+    if (errnoOf(error) === "ECONNREFUSED") this.finish({ kind: "closed", rttMs: this.sinceSend() });
+    else this.finish({ kind: "error", cause: error });
+  }
+
+  private finishSilent(): void {
+    this.finish({ kind: "silent" });
+  }
+
+  private sinceSend(): number {
+    return round(performance.now() - this.sentAt);
+  }
+
+  /** Closing stops the handle, so nothing arrives after this; `settled` covers a queued guard refusal. */
+  private finish(result: UdpExchange): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.ctx.signal?.removeEventListener("abort", this.abort);
+    try {
+      this.socket!.close();
+    } catch {
+      // already closed by the error that ended the exchange
+    }
+    this.resolve(result);
+  }
 }
 
 /**
