@@ -82,8 +82,12 @@ describe("the lab: loopback stand-ins with per-region faults, probed by the real
   it("slow: the slow region's handshakes include the lab delay and still pass", () => {
     const slow = get("us-east-1", "tls://kong-cp.lab.example:443")[0]!;
     expect(slow.status).toBe("pass");
-    // Node timers may fire up to ~1 ms early relative to another clock: allow a few ms below the 300 ms delay.
-    expect(slow.phases.tlsMs).toBeGreaterThanOrEqual(295);
+    // The lab holds the connection 300 ms from accept. Node timers may fire ~1 ms early against
+    // another clock, so allow a few ms below it for the whole probe…
+    expect(slow.durationMs).toBeGreaterThanOrEqual(295);
+    // …while tlsMs starts only once the ClientHello is written: on a loaded machine some tens of ms
+    // of the hold pass between connect and ClientHello, but the bulk must land in the handshake.
+    expect(slow.phases.tlsMs).toBeGreaterThanOrEqual(200);
   });
 
   it("hang: a listener that accepts but never answers makes the handshake time out in that region", () => {
