@@ -20,10 +20,10 @@ describe("catalog diff", () => {
     Object.assign(api, { level: "required" });
     delete api.condition;
     hostnames.requirements = hostnames.requirements.filter((r) => !r.id.includes("tp0"));
-    hostnames.requirements.push({ ...cloud, id: "hostnames.new-konghq-com", destination: "new.konghq.com", port: 443 });
+    hostnames.requirements.push({ ...cloud, id: "hostnames.new-api-lab-example", destination: "new-api.lab.example", port: 443 });
 
     const d = diffCatalogs(before, after);
-    expect(d.added.map((a) => a.requirement.id)).toEqual(["hostnames.new-konghq-com"]);
+    expect(d.added.map((a) => a.requirement.id)).toEqual(["hostnames.new-api-lab-example"]);
     expect(d.removed.map((r) => r.requirement.id)).toEqual(["hostnames.control-plane-id-region-tp0-konghq-com"]);
     expect(d.changed.map((c) => [c.newId, c.changes.map((x) => x.field)])).toEqual([
       ["hostnames.cloud-konghq-com", ["port"]],

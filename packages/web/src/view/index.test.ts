@@ -111,11 +111,11 @@ describe("groupChecks and regionColumns", () => {
   it("titles components and rows from labels shaped 'Product / Component → requirement'", () => {
     const groups = groupChecks([
       row("b", "kong-konnect", "control-plane-ports", "Kong Konnect / Control plane ports → kong-cp.lab.example https/443 (egress)"),
-      row("a", "kong-konnect", "control-plane-ports", "Kong Konnect / Control plane ports → api.konghq.com tcp/443 (egress)"),
+      row("a", "kong-konnect", "control-plane-ports", "Kong Konnect / Control plane ports → api.lab.example tcp/443 (egress)"),
     ]);
     expect(groups[0]!.components[0]!.title).toBe("Control plane ports");
     expect(groups[0]!.components[0]!.checks.map((c) => rowTitle(c))).toEqual([
-      "api.konghq.com tcp/443 (egress)",
+      "api.lab.example tcp/443 (egress)",
       "kong-cp.lab.example https/443 (egress)",
     ]);
     expect(splitLabel("plain label")).toEqual({ name: "plain label" });
