@@ -1,8 +1,8 @@
 import { setMaxListeners } from "node:events";
 import type { Check } from "../check/index.js";
-import { defaultContext, invalidTargetResult, probeTarget, type ProbeContext } from "../probers/index.js";
+import { defaultContext, invalidTargetResult, probeTarget, withExpectation, type ProbeContext } from "../probers/index.js";
 import type { Kind, Outcome, ProbeResult } from "../result/index.js";
-import { InvalidTargetError, kindOfUri, parseTarget, type Target } from "../target/index.js";
+import { InvalidTargetError, kindOfUri, parseTargetCached, type Target } from "../target/index.js";
 
 export interface RunChecksOptions {
   /** Shared probe context (lookup, connect, localAddress, ca, proxy…); `region` is required. */
@@ -85,14 +85,12 @@ async function probeCheck(check: Check, context: Partial<ProbeContext>): Promise
   const ctx = defaultContext(context);
   let target: Target;
   try {
-    target = parseTarget(check.target);
+    target = parseTargetCached(check.target);
   } catch (error) {
     if (!(error instanceof InvalidTargetError)) throw error;
     return [invalidTargetResult(check.target, ctx, error.message, check.expect)];
   }
-  if (check.expect === "blocked") target = { ...target, expect: "blocked" };
-  else if (check.expect === "reachable") delete target.expect;
-  return probeTarget(target, ctx);
+  return probeTarget(withExpectation(target, check.expect), ctx);
 }
 
 function deadlineResult(check: Check, context: RunChecksOptions["context"], startedAt: string | undefined, cutAt: string): ProbeResult {

@@ -124,8 +124,8 @@ export function describeError(error: unknown): Record<string, unknown> {
 
 /** Resolves `host` through `ctx.lookup` (IP literals skip it); maps failures to dns_* outcomes. */
 export async function resolveHost(host: string, ctx: ProbeContext, clock: Clock): Promise<{ address: string; family: 4 | 6; dnsMs?: number }> {
-  const literal = isIP(host);
-  if (literal) return { address: host, family: literal === 6 ? 6 : 4 };
+  const literal = literalAddress(host);
+  if (literal) return literal;
   const stop = lap();
   let answers: Awaited<ReturnType<ProbeContext["lookup"]>>;
   try {
@@ -137,6 +137,12 @@ export async function resolveHost(host: string, ctx: ProbeContext, clock: Clock)
   const first = answers[0];
   if (!first) throw new ProbeFailure("dns_error", { host, dnsMs: stop(), error: "lookup returned no address" });
   return { address: first.address, family: first.family, dnsMs: stop() };
+}
+
+/** An IP literal as `resolveHost` would answer it, without its turn of the event loop; undefined for a name. */
+export function literalAddress(host: string): { address: string; family: 4 | 6 } | undefined {
+  const family = isIP(host);
+  return family ? { address: host, family: family === 6 ? 6 : 4 } : undefined;
 }
 
 /** NXDOMAIN ≠ timeout ≠ anything else. */

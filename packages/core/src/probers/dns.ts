@@ -3,7 +3,7 @@ import * as nodeDns from "node:dns";
 import dnsPacket from "dns-packet";
 import type { Outcome, ProbeResult } from "../result/index.js";
 import type { Target } from "../target/index.js";
-import { Clock, connectOutcome, describeError, failureResult, makeResult, ProbeFailure, resolveHost } from "./common.js";
+import { Clock, connectOutcome, describeError, failureResult, literalAddress, makeResult, ProbeFailure, resolveHost } from "./common.js";
 import { exchangeDatagram } from "./udp.js";
 import type { ProbeContext, Prober } from "./types.js";
 
@@ -18,7 +18,7 @@ export const probeDns: Prober = async (target, ctx) => {
   let resolved: Awaited<ReturnType<typeof resolveHost>>;
   try {
     server = target.resolver ?? systemResolver();
-    resolved = await resolveHost(server.host, ctx, clock);
+    resolved = literalAddress(server.host) ?? (await resolveHost(server.host, ctx, clock));
   } catch (error) {
     return [failureResult(error, target, ctx, clock)];
   }

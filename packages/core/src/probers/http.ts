@@ -4,7 +4,7 @@ import type { HttpTarget } from "../target/index.js";
 import { bracketHost, hostPort } from "../target/index.js";
 import { Clock, failureResult, lap, makeResult, ProbeFailure, raceBudget } from "./common.js";
 import { reach } from "./connection.js";
-import { handshake, trustedCas } from "./tls.js";
+import { closeTls, handshake, trustedCas } from "./tls.js";
 import type { ProbeContext, Prober } from "./types.js";
 
 /** Body bytes read before the probe stops listening: enough to time a health page, not a download. */
@@ -31,7 +31,7 @@ export const probeHttp: Prober = async (target, ctx) => {
       });
       carried = { ...carried, tlsMs: shook.tlsMs, tls: shook.detail };
       if (shook.outcome !== "ok") {
-        shook.socket.destroy();
+        closeTls(shook.socket);
         throw new ProbeFailure(shook.outcome);
       }
       socket = shook.socket;

@@ -1,5 +1,5 @@
 import type { Expectation, Kind, ProbeResult } from "../result/index.js";
-import { InvalidTargetError, kindOfUri, parseTarget, type Target } from "../target/index.js";
+import { InvalidTargetError, kindOfUri, parseTargetCached, type Target } from "../target/index.js";
 import { defaultContext } from "./context.js";
 import { probeDns } from "./dns.js";
 import { probeHttp } from "./http.js";
@@ -28,16 +28,24 @@ export const probers: Record<Kind, Prober> = {
  * Parses `uri` and probes it. A malformed URI is not thrown: it yields one `invalid_target` result
  * (status fail) whose `detail.error` is the one-line reason. `expect` overrides the URI's own.
  */
-export async function probe(uri: string, ctx: Partial<ProbeContext>, options: { expect?: Expectation } = {}): Promise<ProbeResult[]> {
+export function probe(uri: string, ctx: Partial<ProbeContext>, options: { expect?: Expectation } = {}): Promise<ProbeResult[]> {
   const context = defaultContext(ctx);
   let target: Target;
   try {
-    target = parseTarget(uri);
+    target = parseTargetCached(uri);
   } catch (error) {
-    if (!(error instanceof InvalidTargetError)) throw error;
-    return [invalidTargetResult(uri, context, error.message, options.expect)];
+    if (!(error instanceof InvalidTargetError)) return Promise.reject(error);
+    return Promise.resolve([invalidTargetResult(uri, context, error.message, options.expect)]);
   }
-  return probeTarget(options.expect === "blocked" ? { ...target, expect: "blocked" } : options.expect === "reachable" ? withoutExpect(target) : target, context);
+  // Not async: handing back the prober's own promise saves the extra turns an async wrapper costs per probe.
+  return probeTarget(withExpectation(target, options.expect), context);
+}
+
+/** The target with `expect` (when given) in place of the URI's own; the original is left as it is. */
+export function withExpectation(target: Target, expect: Expectation | undefined): Target {
+  if (expect === "blocked") return target.expect === "blocked" ? target : { ...target, expect: "blocked" };
+  if (expect === "reachable" && target.expect !== undefined) return withoutExpect(target);
+  return target;
 }
 
 /** Probes an already parsed target with the prober of its kind. */

@@ -1,7 +1,8 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as tls from "node:tls";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createCA, issueCert, type CertificateAuthority } from "../pki/index.js";
 import { probe } from "./index.js";
 import { closedTcpPort, garbageListener, tlsListener, type Listening } from "./test-servers/index.js";
@@ -42,6 +43,26 @@ describe("tls prober", () => {
     expect(Date.parse(cert.validTo)).toBeGreaterThan(Date.now());
     expect(result!.phases.connectMs).toBeGreaterThanOrEqual(0);
     expect(result!.phases.tlsMs).toBeGreaterThan(0);
+  });
+
+  it("finishes the handshake and closes with close_notify, so the server logs no failed handshake", async () => {
+    const pems = await issueCert(ca, { names: ["127.0.0.1"] });
+    const seen = { completed: 0, closedCleanly: 0, clientErrors: [] as string[] };
+    const server = tls.createServer({ cert: pems.certPem, key: pems.keyPem }, (socket) => {
+      seen.completed++;
+      socket.on("error", () => {});
+      socket.on("end", () => seen.closedCleanly++);
+    });
+    server.on("tlsClientError", (error) => seen.clientErrors.push(error.message));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as import("node:net").AddressInfo;
+    try {
+      for (let i = 0; i < 5; i++) expect((await probe(`tls://127.0.0.1:${port}`, ctx()))[0]).toMatchObject({ outcome: "ok" });
+      await vi.waitFor(() => expect(seen.closedCleanly).toBe(5), { timeout: 2000 });
+      expect(seen).toEqual({ completed: 5, closedCleanly: 5, clientErrors: [] });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it("checks an IP SAN when the target is an IP and no servername is given", async () => {

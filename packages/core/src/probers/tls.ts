@@ -116,6 +116,15 @@ export function handshake(socket: Socket, opts: { name: string; servername?: str
   });
 }
 
+/**
+ * Ends a probe's TLS connection as a client should: the Finished that OpenSSL has queued, then
+ * close_notify and FIN. A plain `destroy()` right after the handshake never sent the Finished, so every
+ * probe showed up in the server's logs as a failed handshake. Does not wait for the server to close.
+ */
+export function closeTls(socket: tls.TLSSocket): void {
+  socket.destroySoon();
+}
+
 /** The name check node does for a trusted chain (its error code, as node reports it in `authorizationError`). */
 function nameError(name: string, cert: tls.PeerCertificate): string | undefined {
   if (!cert || Object.keys(cert).length === 0) return undefined;
@@ -167,7 +176,7 @@ export const probeTls: Prober = async (target, ctx) => {
       timeoutMs: clock.remaining(),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
-    shook.socket.destroy();
+    closeTls(shook.socket);
     return [makeResult(target, ctx, clock, {
       outcome: shook.outcome,
       phases: { ...(tunnel.dnsMs === undefined ? {} : { dnsMs: tunnel.dnsMs }), connectMs: tunnel.connectMs, tlsMs: shook.tlsMs },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatTarget, InvalidTargetError, kindOfUri, parseTarget } from "./index.js";
+import { formatTarget, InvalidTargetError, kindOfUri, parseTarget, parseTargetCached } from "./index.js";
 
 describe("parseTarget", () => {
   it("parses tcp ports and ranges", () => {
@@ -112,5 +112,24 @@ describe("parseTarget", () => {
     expect(kindOfUri("https://x")).toBe("http");
     expect(kindOfUri("TCP://x:1")).toBe("tcp");
     expect(kindOfUri("gopher://x")).toBeUndefined();
+  });
+});
+
+describe("parseTargetCached", () => {
+  it("parses a URI once and hands back the same frozen target after that", () => {
+    const uri = "http://cache.lab.test:8080/health?expect=200-204";
+    const first = parseTargetCached(uri);
+    expect(first).toEqual(parseTarget(uri));
+    expect(parseTargetCached(uri)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(Object.isFrozen((first as { status: object }).status)).toBe(true);
+    expect(() => {
+      (first as { port: number }).port = 1;
+    }).toThrow(TypeError);
+  });
+
+  it("throws for an invalid URI every time instead of remembering it", () => {
+    expect(() => parseTargetCached("tcp://cache.lab.test")).toThrow(InvalidTargetError);
+    expect(() => parseTargetCached("tcp://cache.lab.test")).toThrow(/needs a port/);
   });
 });

@@ -185,6 +185,24 @@ export function parseTarget(uri: string): Target {
   }
 }
 
+const PARSED_CACHE_SIZE = 10_000;
+const parsedTargets = new Map<string, Readonly<Target>>();
+
+/**
+ * `parseTarget` for callers that parse the same URIs every round (the engine, `probe()`): a parsed
+ * URI is kept (frozen, so copy before changing) among the last 10,000. Invalid URIs are not kept.
+ */
+export function parseTargetCached(uri: string): Readonly<Target> {
+  let target = parsedTargets.get(uri);
+  if (target) return target;
+  const parsed = parseTarget(uri);
+  for (const value of Object.values(parsed)) if (typeof value === "object") Object.freeze(value);
+  target = Object.freeze(parsed);
+  if (parsedTargets.size >= PARSED_CACHE_SIZE) parsedTargets.delete(parsedTargets.keys().next().value!);
+  parsedTargets.set(uri, target);
+  return target;
+}
+
 /** The canonical URI of a target: `parseTarget(formatTarget(t))` gives back `t`. */
 export function formatTarget(target: Target): string {
   const query: string[] = [];
