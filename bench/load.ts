@@ -129,7 +129,8 @@ export const load: Section = async ({ quick, log }) => {
     const sampler = setInterval(sample, 5000);
     sample();
     try {
-      for (let tick = 0; tick * INTERVAL_MS < durationMs; tick++) {
+      // Rounds at 0, 15 s, …, durationMs: the last one ends after the full duration, so the rate is measured over at least that long.
+      for (let tick = 0; tick * INTERVAL_MS <= durationMs; tick++) {
         await sleep(Math.max(0, started + tick * INTERVAL_MS - Date.now()));
         const t = Date.now();
         const report = await runRound(deps);

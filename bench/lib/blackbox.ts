@@ -14,6 +14,8 @@ export const BLACKBOX_BIN = "/usr/bin/prometheus-blackbox-exporter";
 
 export interface Blackbox {
   version: string;
+  /** The exporter's process, for its CPU time. */
+  pid: number;
   /** Runs one probe; true when the exporter reports probe_success 1. */
   probe(module: "tcp" | "tls" | "http" | "dns", target: string): Promise<boolean>;
   stop(): Promise<void>;
@@ -89,6 +91,7 @@ export async function startBlackbox(opts: {
   const version = (await get("/metrics")).body.match(/blackbox_exporter_build_info\{[^}]*version="([^"]+)"/)?.[1] ?? "?";
   return {
     version,
+    pid: child.pid!,
     probe: async (module, target) => {
       const { body } = await get(`/probe?module=${module}&target=${encodeURIComponent(target)}`);
       return /^probe_success 1$/m.test(body);

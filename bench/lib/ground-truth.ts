@@ -1,7 +1,7 @@
 /**
  * Ground truth for the timing bench, from packets captured on the client's side of the link:
- * TCP handshake (SYN → SYN/ACK), TLS handshake (ClientHello → the server's last handshake
- * packet before the client speaks again), first byte (request → first response payload)
+ * TCP handshake (SYN → SYN/ACK), TLS handshake (ClientHello → the client's Finished, and the
+ * server's last handshake packet before it for reference), first byte (request → first response payload)
  * and DNS (query → response).
  */
 import { TCP_ACK, TCP_SYN, type Packet } from "./pcap.js";
@@ -38,14 +38,32 @@ export function connectTruth(flow: Flow): number | undefined {
   return syn && synAck ? synAck.timeMs - syn.timeMs : undefined;
 }
 
+/**
+ * The TLS handshake as the client lives it: ClientHello → the client's Finished, the handshake's
+ * last message (RFC 8446 § 4.4.4), which the client sends once it has checked the server's flight.
+ * That is the span `tlsMs` reports: it includes the client verifying the server.
+ */
 export function tlsTruth(flow: Flow): number | undefined {
+  const exchange = tlsExchange(flow);
+  return exchange?.finished ? exchange.finished.timeMs - exchange.hello.timeMs : undefined;
+}
+
+/** ClientHello → the server's last handshake packet: the wire's share of `tlsTruth`, without the client's own work. */
+export function tlsServerFlightTruth(flow: Flow): number | undefined {
+  const exchange = tlsExchange(flow);
+  const last = exchange?.flight.at(-1);
+  return exchange && last ? last.timeMs - exchange.hello.timeMs : undefined;
+}
+
+function tlsExchange(flow: Flow): { hello: Packet; flight: Packet[]; finished?: Packet } | undefined {
   const clientData = flow.packets.filter((p) => isOut(flow, p) && p.payloadLength > 0);
   const hello = clientData[0];
   if (!hello || hello.payloadHead[0] !== 0x16) return undefined;
-  const nextClient = clientData[1]?.timeMs ?? Infinity;
+  const finished = clientData[1];
+  const nextClient = finished?.timeMs ?? Infinity;
   const flight = flow.packets.filter((p) => !isOut(flow, p) && p.payloadLength > 0 && p.timeMs > hello.timeMs && p.timeMs < nextClient);
-  const last = flight.at(-1);
-  return last ? last.timeMs - hello.timeMs : undefined;
+  if (flight.length === 0) return undefined;
+  return finished ? { hello, flight, finished } : { hello, flight };
 }
 
 export function firstByteTruth(flow: Flow): number | undefined {

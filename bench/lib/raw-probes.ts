@@ -24,7 +24,8 @@ export function rawTlsHandshake(host: string, port: number, ca: string, serverna
   return new Promise((resolve) => {
     const socket = tls.connect({ host, port, ca, servername });
     socket.once("secureConnect", () => {
-      socket.destroy();
+      // Like the prober (and blackbox_exporter): the client's Finished and close_notify go out before the socket closes.
+      socket.destroySoon();
       resolve(socket.authorized);
     });
     socket.once("error", () => resolve(false));
