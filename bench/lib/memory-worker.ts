@@ -11,7 +11,8 @@ const gc = (globalThis as { gc?: () => void }).gc!;
 const mb = (bytes: number) => bytes / 1024 / 1024;
 
 const server = net.createServer((s) => s.on("error", () => {}).resume());
-await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+// A deep accept queue: this process connects faster than its own event loop accepts, and a full queue drops SYNs (1 s retransmit).
+await new Promise<void>((resolve) => server.listen({ port: 0, host: "127.0.0.1", backlog: 4096 }, resolve));
 const { port } = server.address() as net.AddressInfo;
 
 gc();

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import dnsPacket from "dns-packet";
+import { encodeQuery } from "./dns.js";
 import { dnsLookup, LookupError, probe } from "./index.js";
 import { closedUdpPort, dnsResponder, type Listening } from "./test-servers/index.js";
 
@@ -84,5 +86,16 @@ describe("dnsLookup", () => {
     await expect(lookup()("slow.lab.test")).rejects.toBeInstanceOf(LookupError);
     await expect(lookup()("slow.lab.test")).rejects.toMatchObject({ code: "ETIMEOUT" });
     await expect(lookup()("empty.lab.test")).rejects.toMatchObject({ code: "ENODATA" });
+  });
+});
+
+describe("encodeQuery", () => {
+  it("gives the same bytes dns-packet would, with each query's own id", () => {
+    const first = encodeQuery("api.lab.test.", "AAAA", 0x1234);
+    const second = encodeQuery("api.lab.test.", "AAAA", 0xbeef);
+    expect(first).toEqual(dnsPacket.encode({ type: "query", id: 0x1234, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type: "AAAA", name: "api.lab.test" }] }));
+    expect(dnsPacket.decode(second)).toMatchObject({ id: 0xbeef, questions: [{ type: "AAAA", name: "api.lab.test" }] });
+    expect(first.subarray(2)).toEqual(second.subarray(2));
+    expect(encodeQuery("api.lab.test.", "AAAA", 0x1234)).toEqual(first);
   });
 });

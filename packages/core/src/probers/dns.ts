@@ -2,7 +2,7 @@ import { randomInt } from "node:crypto";
 import * as nodeDns from "node:dns";
 import dnsPacket from "dns-packet";
 import type { Outcome, ProbeResult } from "../result/index.js";
-import type { Target } from "../target/index.js";
+import type { DnsRecordType, Target } from "../target/index.js";
 import { Clock, connectOutcome, describeError, failureResult, literalAddress, makeResult, ProbeFailure, resolveHost } from "./common.js";
 import { exchangeDatagram } from "./udp.js";
 import type { ProbeContext, Prober } from "./types.js";
@@ -23,12 +23,7 @@ export const probeDns: Prober = async (target, ctx) => {
     return [failureResult(error, target, ctx, clock)];
   }
   const id = randomInt(0, 0x10000);
-  const query = dnsPacket.encode({
-    type: "query",
-    id,
-    flags: dnsPacket.RECURSION_DESIRED,
-    questions: [{ type: target.recordType, name: target.name.endsWith(".") ? target.name.slice(0, -1) : target.name }],
-  });
+  const query = encodeQuery(target.name, target.recordType, id);
   const answered: DnsAnswered = { target, ctx, clock, address: resolved.address, resolver: `${server.host}:${server.port}`, resolverLookupMs: resolved.dnsMs };
   const seen = await exchangeDatagram(ctx, { address: resolved.address, family: resolved.family, port: server.port }, query, clock.remaining(), (message) => message.length >= 2 && message.readUInt16BE(0) === id);
   switch (seen.kind) {
@@ -61,6 +56,25 @@ export const probeDns: Prober = async (target, ctx) => {
   }
   return dnsResult(answered, "ok", detail, seen.rttMs);
 };
+
+// A query's bytes differ only in the 16-bit id, so each (name, type) is encoded once and copied.
+const encodedQueries = new Map<string, Buffer>();
+const MAX_ENCODED_QUERIES = 4096;
+
+/** The wire form of a recursive query for `name`/`type` with `id`. */
+export function encodeQuery(name: string, type: DnsRecordType, id: number): Buffer {
+  const key = `${type} ${name}`;
+  let template = encodedQueries.get(key);
+  if (!template) {
+    template = dnsPacket.encode({ type: "query", id: 0, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type, name: name.endsWith(".") ? name.slice(0, -1) : name }] });
+    if (encodedQueries.size >= MAX_ENCODED_QUERIES) encodedQueries.delete(encodedQueries.keys().next().value!);
+    encodedQueries.set(key, template);
+  }
+  const query = Buffer.allocUnsafe(template.length);
+  template.copy(query);
+  query.writeUInt16BE(id, 0);
+  return query;
+}
 
 /** What every dns result carries, whatever the outcome. */
 interface DnsAnswered {

@@ -203,8 +203,18 @@ export function parseTargetCached(uri: string): Readonly<Target> {
   return target;
 }
 
+// Every result carries its target's URI; a frozen target (from parseTargetCached) cannot change, so its URI is built once.
+const formattedTargets = new WeakMap<Target, string>();
+
 /** The canonical URI of a target: `parseTarget(formatTarget(t))` gives back `t`. */
 export function formatTarget(target: Target): string {
+  if (!Object.isFrozen(target)) return buildUri(target);
+  let uri = formattedTargets.get(target);
+  if (uri === undefined) formattedTargets.set(target, (uri = buildUri(target)));
+  return uri;
+}
+
+function buildUri(target: Target): string {
   const query: string[] = [];
   let uri: string;
   switch (target.kind) {
