@@ -85,6 +85,18 @@ describe("tcp prober", () => {
     expect(denied).toMatchObject({ status: "fail", outcome: "invalid_target", detail: { error: "blocked by policy" } });
   });
 
+  it("reports a range that ctx.connect refused port by port as invalid_target, not as unreachable", async () => {
+    const refuse = ctx({ connect: () => { throw Object.assign(new Error("blocked by policy"), { outcome: "invalid_target" }); } });
+    const [whole] = await probe("tcp://127.0.0.1:20-29", refuse);
+    expect(whole).toMatchObject({ status: "fail", outcome: "invalid_target", detail: { ports: 10, open: 0, closed: 0, filtered: 0, refused: 10, openPorts: [] } });
+    const partly = ctx({ connect: (opts) => {
+      if (opts.port !== listener.port) throw Object.assign(new Error("blocked by policy"), { outcome: "invalid_target" });
+      return net.connect(opts);
+    } });
+    const results = await probe(`tcp://127.0.0.1:${listener.port - 1}-${listener.port}`, partly);
+    expect(results.at(-1)).toMatchObject({ outcome: "tcp_refused", detail: { open: 1, refused: 1, openPorts: [listener.port] } });
+  });
+
   it("connects to IPv6 literals", async () => {
     const v6 = await tcpListener("::1");
     try {

@@ -35,11 +35,13 @@ async function connectOnce(target: TcpTarget, ctx: ProbeContext): Promise<ProbeR
   return makeResult(target, ctx, clock, { outcome: "ok", phases, remoteAddress: tunnel.remoteAddress, detail: { ...tunnel.detail, ...local } });
 }
 
-type PortState = "open" | "closed" | "filtered";
+/** `refused`: the port was never dialled, because `ctx.connect` declared it `invalid_target` (the SSRF guard). */
+type PortState = "open" | "closed" | "filtered" | "refused";
 
 /**
  * Scans `target.port`..`portEnd` with at most `ctx.rangeConcurrency` connects in flight, each within
- * `ctx.timeoutMs`. Closed = refused (or a self-connect), filtered = timeout or unreachable.
+ * `ctx.timeoutMs`. Closed = refused (or a self-connect), filtered = timeout or unreachable; a range the
+ * guard refused in full is `invalid_target`, as a single refused port is.
  * The summary passes only when every port is open (blocked: when none is).
  */
 async function scanRange(target: TcpTarget, portEnd: number, ctx: ProbeContext): Promise<ProbeResult[]> {
@@ -54,7 +56,7 @@ async function scanRange(target: TcpTarget, portEnd: number, ctx: ProbeContext):
     }
   }
   const open: { port: number; result: ProbeResult }[] = [];
-  const counts: Record<PortState, number> = { open: 0, closed: 0, filtered: 0 };
+  const counts: Record<PortState, number> = { open: 0, closed: 0, filtered: 0, refused: 0 };
   const errnos: Record<string, number> = {};
   let selfConnects = 0;
   let timeouts = 0;
@@ -85,6 +87,7 @@ async function scanRange(target: TcpTarget, portEnd: number, ctx: ProbeContext):
     } catch (error) {
       if (!(error instanceof ProbeFailure)) throw error;
       if (error.outcome === "tcp_refused") counts.closed += 1;
+      else if (error.outcome === "invalid_target") counts.refused += 1;
       else counts.filtered += 1;
       if (error.outcome === "tcp_timeout") timeouts += 1;
       const errno = typeof error.detail.errno === "string" ? error.detail.errno : error.outcome;
@@ -104,8 +107,11 @@ async function scanRange(target: TcpTarget, portEnd: number, ctx: ProbeContext):
   open.sort((a, b) => a.port - b.port);
   const openPorts = open.map((entry) => entry.port);
   const total = ports.length;
-  const scanned = counts.open + counts.closed + counts.filtered;
-  const outcome = counts.open === total ? "ok" : counts.filtered > 0 ? (timeouts > 0 ? "tcp_timeout" : "host_unreachable") : "tcp_refused";
+  const scanned = counts.open + counts.closed + counts.filtered + counts.refused;
+  const outcome = counts.open === total ? "ok"
+    : counts.refused === total ? "invalid_target"
+    : counts.filtered > 0 ? (timeouts > 0 ? "tcp_timeout" : "host_unreachable")
+    : "tcp_refused";
   const summary = makeResult(target, ctx, clock, {
     outcome,
     reached: counts.open > 0,
