@@ -1,7 +1,9 @@
 import { performance } from "node:perf_hooks";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as net from "node:net";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Check } from "../check/index.js";
 import { closedTcpPort, httpListener, type Listening } from "../probers/test-servers/index.js";
+import type { ProbeContext } from "../probers/index.js";
 import type { ProbeResult } from "../result/index.js";
 import { runChecks } from "./index.js";
 
@@ -53,6 +55,48 @@ describe("runChecks", () => {
       ["bad", "invalid_target", "fail"],
     ]);
     expect(results[0]!.expect).toBe("blocked");
+  });
+
+  it("probes a target listed under several checks once and files the results under each check", async () => {
+    let connections = 0;
+    const server = net.createServer((socket) => {
+      connections += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as net.AddressInfo;
+    // Every connect goes to this test's listener, so the 2-port range touches no other port of the host.
+    const connect: ProbeContext["connect"] = (opts) => net.connect({ ...opts, port });
+    try {
+      const seen: string[] = [];
+      const results = await runChecks(
+        [
+          check("kong-dp", "tcp://127.0.0.1:443"),
+          check("range", "tcp://127.0.0.1:20-21"),
+          check("kong-cp", "tcp://127.0.0.1:443"),
+          check("must-be-closed", "tcp://127.0.0.1:443", { expect: "blocked" }),
+          check("range-again", "tcp://127.0.0.1:20-21"),
+        ],
+        { context: { region: "r", connect }, concurrency: 4, timeoutMs: 1000, onResult: (r) => seen.push(r.checkId) },
+      );
+      expect(results.map((r) => [r.checkId, r.outcome, r.status])).toEqual([
+        ["kong-dp", "ok", "pass"],
+        ["range-20", "ok", "pass"],
+        ["range-21", "ok", "pass"],
+        ["range", "ok", "pass"],
+        ["kong-cp", "ok", "pass"],
+        ["must-be-closed", "ok", "fail"],
+        ["range-again-20", "ok", "pass"],
+        ["range-again-21", "ok", "pass"],
+        ["range-again", "ok", "pass"],
+      ]);
+      // One connect for the two plain checks, one for the blocked one, two for the range (shared by both range checks).
+      await vi.waitFor(() => expect(connections).toBe(4));
+      expect(seen).toHaveLength(9);
+      expect(results[4]).toEqual({ ...results[0], checkId: "kong-cp" });
+    } finally {
+      server.close();
+    }
   });
 
   it("ends unfinished checks as inconclusive at the deadline instead of dropping them", async () => {

@@ -34,6 +34,7 @@ const DEADLINE_OUTCOME: Record<Kind, Outcome> = {
 /**
  * Probes `checks` with at most `concurrency` in flight and returns their results in check order
  * (a port range contributes several). `check.expect` overrides the target URI's own expectation.
+ * Checks with the same target and expectation share one probe.
  */
 export async function runChecks(checks: Check[], options: RunChecksOptions): Promise<ProbeResult[]> {
   const concurrency = Math.max(1, Math.floor(options.concurrency));
@@ -52,16 +53,29 @@ export async function runChecks(checks: Check[], options: RunChecksOptions): Pro
     for (const result of results) options.onResult?.(result);
   };
 
+  // A host listed under several components (same URI, same expectation) is probed once per run;
+  // every check that names it gets the results under its own id.
+  const sharing = new Map<string, number[]>();
+  checks.forEach((check, index) => {
+    const key = `${check.expect ?? ""} ${check.target}`;
+    const members = sharing.get(key);
+    if (members) members.push(index);
+    else sharing.set(key, [index]);
+  });
+  const groups = [...sharing.values()];
+
   let next = 0;
   const worker = async () => {
-    while (next < checks.length && !cutOff) {
-      const index = next++;
-      const check = checks[index]!;
-      startedAt[index] = new Date().toISOString();
-      settle(index, await probeCheck(check, { ...options.context, checkId: check.checkId, timeoutMs: options.timeoutMs, signal }));
+    while (next < groups.length && !cutOff) {
+      const members = groups[next++]!;
+      const leader = checks[members[0]!]!;
+      const at = new Date().toISOString();
+      for (const index of members) startedAt[index] = at;
+      const results = await probeCheck(leader, { ...options.context, checkId: leader.checkId, timeoutMs: options.timeoutMs, signal });
+      for (const index of members) settle(index, index === members[0] ? results : underCheckId(results, leader.checkId, checks[index]!.checkId));
     }
   };
-  const everything = Promise.all(Array.from({ length: Math.min(concurrency, checks.length) }, worker));
+  const everything = Promise.all(Array.from({ length: Math.min(concurrency, groups.length) }, worker));
 
   let timer: NodeJS.Timeout | undefined;
   const deadline = options.deadlineMs === undefined ? undefined : new Promise<"deadline">((resolve) => {
@@ -79,6 +93,11 @@ export async function runChecks(checks: Check[], options: RunChecksOptions): Pro
     cutOff = true;
   }
   return perCheck.flatMap((results) => results ?? []);
+}
+
+/** The same results filed under another check: per-port ids (`<checkId>-<port>`) keep their suffix. */
+function underCheckId(results: ProbeResult[], from: string, to: string): ProbeResult[] {
+  return results.map((result) => ({ ...result, checkId: to + result.checkId.slice(from.length) }));
 }
 
 async function probeCheck(check: Check, context: Partial<ProbeContext>): Promise<ProbeResult[]> {
