@@ -17,7 +17,7 @@ export const CHECKS: Check[] = [
 export async function freshStore(now?: () => Date): Promise<Store> {
   const client = dynamoClient();
   const tableName = uniqueTableName("api");
-  await ensureTable(client, tableName);
+  await ensureTable(client, tableName, { timeToLive: false });
   return createStore({ client, tableName, ...(now ? { now } : {}) });
 }
 

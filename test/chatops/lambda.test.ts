@@ -43,7 +43,7 @@ describe("the slash command behind API Gateway HTTP API v2", () => {
   it("verifies the signature over the base64-decoded body and acks", async () => {
     const client = dynamoClient();
     const tableName = uniqueTableName("chatops-lambda");
-    await ensureTable(client, tableName);
+    await ensureTable(client, tableName, { timeToLive: false });
     const jobs: ChatopsJob[] = [];
     const app = new Hono().route(
       "/chatops",

@@ -42,7 +42,7 @@ describe("Lambda handlers fed with real event shapes", () => {
     worker = await startInvokeServer({ region: "us-east-1", functions: { "probe-use1": probeHandler } });
 
     const table = uniqueTableName("handlers");
-    await ensureTable(dynamoClient(), table);
+    await ensureTable(dynamoClient(), table, { timeToLive: false });
     Object.assign(process.env, {
       DYNAMODB_ENDPOINT: dynamoEndpoint(),
       PROBEMESH_TABLE: table,

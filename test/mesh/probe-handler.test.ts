@@ -15,7 +15,7 @@ describe("probe handler", () => {
   beforeAll(async () => {
     const client = dynamoClient();
     const tableName = uniqueTableName("probe");
-    await ensureTable(client, tableName);
+    await ensureTable(client, tableName, { timeToLive: false });
     store = createStore({ client, tableName });
     // Accepts TCP but never speaks TLS: the handshake can only end by the deadline.
     silent = createServer(() => {});

@@ -6,8 +6,8 @@ import { manualClock, result } from "../support/results.js";
 async function setup(start = "2025-06-01T12:00:00.000Z") {
   const client = forbidScan(dynamoClient());
   const tableName = uniqueTableName("extras");
-  await ensureTable(client, tableName);
-  await ensureTable(client, tableName); // idempotent
+  await ensureTable(client, tableName, { timeToLive: false });
+  await ensureTable(client, tableName, { timeToLive: false }); // idempotent
   const clock = manualClock(start);
   return { store: createStore({ client, tableName, now: clock.now }), clock };
 }

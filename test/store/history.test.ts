@@ -26,7 +26,7 @@ function round(k: number, checks: string[]) {
 async function setup() {
   const client = forbidScan(dynamoClient());
   const tableName = uniqueTableName("history");
-  await ensureTable(client, tableName);
+  await ensureTable(client, tableName, { timeToLive: false });
   const clock = manualClock(START);
   const store = createStore({ client, tableName, now: clock.now, closeGraceMs: minutes(5) });
   return { store, clock };

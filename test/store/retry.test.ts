@@ -60,7 +60,7 @@ const roundResults = (region: string, count: number) =>
 
 async function newTable(): Promise<string> {
   const tableName = uniqueTableName("retry");
-  await ensureTable(dynamoClient(), tableName);
+  await ensureTable(dynamoClient(), tableName, { timeToLive: false });
   return tableName;
 }
 

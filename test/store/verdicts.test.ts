@@ -10,7 +10,7 @@ const START = "2025-05-10T08:00:00.000Z";
 async function setup() {
   const client = forbidScan(dynamoClient());
   const tableName = uniqueTableName("verdicts");
-  await ensureTable(client, tableName);
+  await ensureTable(client, tableName, { timeToLive: false });
   const clock = manualClock(START);
   const store = createStore({ client, tableName, now: clock.now });
   let k = 0;

@@ -7,7 +7,7 @@ import { CapExceededError, createRateLimiter, DEFAULT_CAPS, enforceCaps, RateLim
 async function realStore(nowMs: () => number) {
   const client = dynamoClient();
   const tableName = uniqueTableName("ratelimit");
-  await ensureTable(client, tableName);
+  await ensureTable(client, tableName, { timeToLive: false });
   return createStore({ client, tableName, now: () => new Date(nowMs()) });
 }
 

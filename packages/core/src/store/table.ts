@@ -11,8 +11,12 @@ import { TABLE_SCHEMA } from "./schema.js";
 /**
  * Create the table, its GSI and TTL if the table does not exist yet (DynamoDB Local,
  * tests). On AWS the table comes from infra/storage.ts, which mirrors TABLE_SCHEMA.
+ * `timeToLive: false` is for tables whose items carry times from a test's own clock:
+ * DynamoDB Local deletes expired items by the real clock within seconds, so fixtures
+ * dated in the past would vanish part-way through a test. The store never relies on
+ * TTL deletion for correctness (expired claims are free by condition, reads filter by time).
  */
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+export async function ensureTable(client: DynamoDBClient, tableName: string, { timeToLive = true }: { timeToLive?: boolean } = {}): Promise<void> {
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
     return;
@@ -49,6 +53,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     if (!(error instanceof Error && error.name === "ResourceInUseException")) throw error;
   }
   await waitUntilTableExists({ client, maxWaitTime: 60 }, { TableName: tableName });
+  if (!timeToLive) return;
   await client.send(
     new UpdateTimeToLiveCommand({
       TableName: tableName,

@@ -20,7 +20,7 @@ const fast = { baseDelayMs: 1, attempts: 4 };
 async function realStore() {
   const client = dynamoClient();
   const tableName = uniqueTableName("alerts");
-  await ensureTable(client, tableName);
+  await ensureTable(client, tableName, { timeToLive: false });
   return createStore({ client, tableName });
 }
 

@@ -15,7 +15,7 @@ const RESPONSE_URL = "https://hooks.slack.com/commands/T1/123/abc";
 async function newStore(): Promise<Store> {
   const client = dynamoClient();
   const tableName = uniqueTableName("chatops");
-  await ensureTable(client, tableName);
+  await ensureTable(client, tableName, { timeToLive: false });
   return createStore({ client, tableName, now: () => new Date(NOW) });
 }
 

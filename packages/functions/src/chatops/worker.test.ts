@@ -16,7 +16,7 @@ import { parseChatopsJob, runChatopsJob, type ChatopsJob } from "./worker.js";
 async function newStore(): Promise<Store> {
   const client = dynamoClient();
   const tableName = uniqueTableName("worker");
-  await ensureTable(client, tableName);
+  await ensureTable(client, tableName, { timeToLive: false });
   return createStore({ client, tableName });
 }
 
