@@ -18,8 +18,8 @@ import { dnsLookup } from "@probemesh/core/probers";
 import { createStore, ensureTable, type Store } from "@probemesh/core/store";
 import { DEFAULT_REGIONS, probeFunctionName } from "../packages/functions/src/config/index.js";
 import { startDynamoLocal } from "../packages/functions/src/dynamo-local/index.js";
-import { createProbeHandler } from "../packages/functions/src/handlers/probe.js";
-import { runRound, type RoundReport } from "../packages/functions/src/handlers/scheduler.js";
+import { createProbeFunction } from "../packages/functions/src/probe/index.js";
+import { runRound, type RoundReport } from "../packages/functions/src/rounds/index.js";
 import { createProbeInvoker } from "../packages/functions/src/invoke/client.js";
 import { startInvokeServer, type InvokeServer } from "../packages/functions/src/invoke/index.js";
 import { startLabDns } from "../packages/functions/src/lab/dns.js";
@@ -100,7 +100,7 @@ export const load: Section = async ({ quick, log }) => {
         region,
         timeoutMs: 60_000,
         functions: {
-          [probeFunctionName(region)]: createProbeHandler({
+          [probeFunctionName(region)]: createProbeFunction({
             store: counted,
             region,
             guard: createGuard(),

@@ -1,10 +1,9 @@
 import { createGuard, DEFAULT_POLICY } from "@probemesh/core/guard";
 import { createStore, ensureTable } from "@probemesh/core/store";
 import { chatopsRoutes, signSlackRequest, type ChatopsJob } from "@probemesh/functions/chatops";
-import type { LambdaContext } from "hono/aws-lambda";
+import { handle, type LambdaContext } from "hono/aws-lambda";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import { lambdaHandlerFor } from "../../packages/functions/src/handlers/api.js";
 import { dynamoClient, uniqueTableName } from "../support/dynamo.js";
 
 /**
@@ -56,9 +55,10 @@ describe("the slash command behind API Gateway HTTP API v2", () => {
         checks: () => [],
         dispatch: async (job) => void jobs.push(job),
         webhookPolicy: { allowedHosts: ["hooks.slack.com"] },
+        staleAfterMs: 150_000,
       }),
     );
-    const handler = lambdaHandlerFor(app);
+    const handler = handle(app);
     const body = new URLSearchParams({ team_id: "T1", user_id: "U1", command: "/probe", text: "https://example.com/health?a=1&b=ü", response_url: "https://hooks.slack.com/commands/T1/1/x", trigger_id: "t1" }).toString();
     const timestamp = String(Math.floor(Date.now() / 1000));
     const signed = { "x-slack-request-timestamp": timestamp, "x-slack-signature": signSlackRequest(SECRET, timestamp, body) };

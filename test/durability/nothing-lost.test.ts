@@ -17,7 +17,7 @@ import type { Check } from "@probemesh/core/check";
 import { createStore, ensureTable, type Store } from "@probemesh/core/store";
 import { probeFunctionName } from "../../packages/functions/src/config/index.js";
 import { startDynamoLocal, type DynamoLocal } from "../../packages/functions/src/dynamo-local/index.js";
-import { runRound, type RoundReport, type SchedulerDeps } from "../../packages/functions/src/handlers/scheduler.js";
+import { runRound, type RoundReport, type RoundDeps } from "../../packages/functions/src/rounds/index.js";
 import { createProbeInvoker, type ProbeInvoker } from "../../packages/functions/src/invoke/client.js";
 import { startListener, type LabListener } from "../../packages/functions/src/lab/listeners.js";
 import { rawCopies } from "./raw-copies.js";
@@ -85,7 +85,7 @@ describe("nothing lost when DynamoDB Local or a region worker dies mid-round", (
   let store: Store;
   let listener: LabListener;
   let invoker: ProbeInvoker;
-  let deps: SchedulerDeps;
+  let deps: RoundDeps;
   const workers = new Map<string, Worker>();
   const reports: RoundReport[] = [];
   const started = new Date();

@@ -9,7 +9,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { createGuard } from "@probemesh/core/guard";
 import { createStore, type Store } from "@probemesh/core/store";
 import { probeFunctionName } from "../../packages/functions/src/config/index.js";
-import { createProbeHandler } from "../../packages/functions/src/handlers/probe.js";
+import { createProbeFunction } from "../../packages/functions/src/probe/index.js";
 import { startInvokeServer } from "../../packages/functions/src/invoke/index.js";
 
 const spec = JSON.parse(process.argv[2] ?? "{}") as { region: string; endpoint: string; tableName: string; timeoutMs: number };
@@ -31,7 +31,7 @@ const counted: Pick<Store, "writeResults" | "addProbeResults"> = {
 const server = await startInvokeServer({
   region: spec.region,
   timeoutMs: 60_000,
-  functions: { [probeFunctionName(spec.region)]: createProbeHandler({ store: counted, region: spec.region, guard: createGuard(), timeoutMs: spec.timeoutMs }) },
+  functions: { [probeFunctionName(spec.region)]: createProbeFunction({ store: counted, region: spec.region, guard: createGuard(), timeoutMs: spec.timeoutMs }) },
 });
 say({ url: server.url });
 process.stdin.resume();

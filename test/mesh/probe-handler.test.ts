@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:net";
 import { createGuard, DEFAULT_POLICY, LAB_POLICY } from "@probemesh/core/guard";
 import { createStore, ensureTable, type Store } from "@probemesh/core/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createProbeHandler } from "../../packages/functions/src/handlers/probe.js";
+import { createProbeFunction } from "../../packages/functions/src/probe/index.js";
 import { dynamoClient, uniqueTableName } from "../support/dynamo.js";
 
 /** The probe function on a real store: deadline below the Lambda timeout, guard for on-demand probes. */
@@ -28,7 +28,7 @@ describe("probe handler", () => {
   });
 
   it("stops at a deadline below the Lambda timeout and stores what was cut off as inconclusive", async () => {
-    const handler = createProbeHandler({ store, guard: createGuard(LAB_POLICY), timeoutMs: 20_000, writeMarginMs: 1000 });
+    const handler = createProbeFunction({ store, guard: createGuard(LAB_POLICY), timeoutMs: 20_000, writeMarginMs: 1000 });
     const checks = [
       { checkId: "open", target: `tcp://127.0.0.1:${port(open)}` },
       { checkId: "stuck", target: `tls://127.0.0.1:${port(silent)}` },
@@ -42,7 +42,7 @@ describe("probe handler", () => {
   });
 
   it("runs on-demand probes behind the SSRF guard and records them in the probe record", async () => {
-    const handler = createProbeHandler({ store, guard: createGuard(DEFAULT_POLICY), timeoutMs: 2000 });
+    const handler = createProbeFunction({ store, guard: createGuard(DEFAULT_POLICY), timeoutMs: 2000 });
     await store.createProbe({ id: "p-1", targets: ["x"], regions: ["eu-west-1"], requestedBy: "test", createdAt: new Date().toISOString() });
     const summary = await handler(
       { region: "eu-west-1", roundId: "p-1", probeId: "p-1", checks: [{ checkId: "loop", target: `tcp://127.0.0.1:${port(open)}` }] },
@@ -57,7 +57,7 @@ describe("probe handler", () => {
 
   it("refuses a blocked on-demand target before any lookup, socket or file read", async () => {
     const touched: string[] = [];
-    const handler = createProbeHandler({
+    const handler = createProbeFunction({
       store,
       guard: createGuard(DEFAULT_POLICY),
       context: () => ({
@@ -83,7 +83,7 @@ describe("probe handler", () => {
   });
 
   it("refuses an invocation meant for another region", async () => {
-    const handler = createProbeHandler({ store, region: "us-east-1", guard: createGuard(DEFAULT_POLICY) });
+    const handler = createProbeFunction({ store, region: "us-east-1", guard: createGuard(DEFAULT_POLICY) });
     await expect(handler({ region: "eu-west-1", roundId: "r", checks: [] }, { getRemainingTimeInMillis: () => 10_000 })).rejects.toThrow(
       /runs in us-east-1, not eu-west-1/,
     );

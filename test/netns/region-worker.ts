@@ -10,7 +10,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { createGuard } from "@probemesh/core/guard";
 import { dnsLookup } from "@probemesh/core/probers";
 import { createStore } from "@probemesh/core/store";
-import { createProbeHandler } from "../../packages/functions/src/handlers/probe.js";
+import { createProbeFunction } from "../../packages/functions/src/probe/index.js";
 import { serveUnixSocketOnLoopback } from "./bridge.js";
 
 export interface RegionWorkerSpec {
@@ -31,7 +31,7 @@ const client = new DynamoDBClient({
   region: "us-east-1",
   credentials: { accessKeyId: "local", secretAccessKey: "local" },
 });
-const handle = createProbeHandler({
+const handle = createProbeFunction({
   store: createStore({ client, tableName: spec.tableName }),
   region: spec.region,
   guard: createGuard(),

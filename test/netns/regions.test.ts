@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Check } from "@probemesh/core/check";
 import { createCA, issueCert } from "@probemesh/core/pki";
 import { createStore, ensureTable, type Incident, type Store } from "@probemesh/core/store";
-import { runRound, type IncidentTransitions } from "../../packages/functions/src/handlers/scheduler.js";
+import { runRound, type IncidentTransitions } from "../../packages/functions/src/rounds/index.js";
 import type { ProbeInvocation, ProbeSummary } from "../../packages/functions/src/invoke/payloads.js";
 import { dynamoClient, dynamoEndpoint, uniqueTableName } from "../support/dynamo.js";
 import { assertNetnsAvailable } from "../support/netns.js";

@@ -13,7 +13,7 @@ import { DEFAULT_POLICY, firstUncoveredPort, type GuardPolicy } from "./policy.j
  * address actually contacted is checked again at connect time (DNS rebinding).
  */
 
-export { DEFAULT_POLICY, DEFAULT_PORTS, LAB_POLICY, policyFromEnv, type GuardPolicy, type PortRange } from "./policy.js";
+export { DEFAULT_POLICY, DEFAULT_PORTS, LAB_POLICY, parseGuardOverrides, policyFromEnv, withOverrides, type GuardOverrides, type GuardPolicy, type PortRange } from "./policy.js";
 export { DENIED_RANGES, type NamedRange } from "./ranges.js";
 export { parseIp, parseIpv4Loose, type IpAddress } from "./address.js";
 

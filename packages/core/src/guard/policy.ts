@@ -39,21 +39,37 @@ export const LAB_POLICY: GuardPolicy = {
   ports: [{ from: 1, to: 65535 }],
 };
 
+/** What an operator adds to a base policy: named ranges to open, and a port list replacing the base's. */
+export interface GuardOverrides {
+  allow: NamedAllow[];
+  ports?: PortRange[];
+}
+type NamedAllow = GuardPolicy["allow"][number];
+
 /**
- * Policy from the environment: PROBEMESH_GUARD_ALLOW="name=cidr,name=cidr" opens named ranges,
- * PROBEMESH_GUARD_PORTS="22,443,1024-65535" replaces the port list. `base` supplies the rest.
- * Throws with the variable's name on malformed values.
+ * Parses PROBEMESH_GUARD_ALLOW="name=cidr,name=cidr" (opens named ranges) and
+ * PROBEMESH_GUARD_PORTS="22,443,1024-65535" (replaces the port list). Throws with the
+ * variable's name on malformed values.
  */
-export function policyFromEnv(env: Record<string, string | undefined>, base: GuardPolicy = DEFAULT_POLICY): GuardPolicy {
-  const allow = [...base.allow];
-  for (const item of splitList(env.PROBEMESH_GUARD_ALLOW)) {
+export function parseGuardOverrides(allowText: string | undefined, portsText: string | undefined): GuardOverrides {
+  const allow: NamedAllow[] = [];
+  for (const item of splitList(allowText)) {
     const [name, cidr] = item.split("=");
     if (!name || !cidr) throw new Error(`PROBEMESH_GUARD_ALLOW: expected name=cidr, got "${item}"`);
     allow.push({ name, cidr });
   }
-  const portItems = splitList(env.PROBEMESH_GUARD_PORTS);
-  const ports = portItems.length > 0 ? portItems.map(parsePortRange) : base.ports;
-  return { allow, ports };
+  const portItems = splitList(portsText);
+  return { allow, ...(portItems.length > 0 ? { ports: portItems.map(parsePortRange) } : {}) };
+}
+
+/** `base` (DEFAULT_POLICY, or LAB_POLICY in the lab) with the operator's overrides applied. */
+export function withOverrides(base: GuardPolicy, overrides: GuardOverrides): GuardPolicy {
+  return { allow: [...base.allow, ...overrides.allow], ports: overrides.ports ?? base.ports };
+}
+
+/** Policy from environment variables (PROBEMESH_GUARD_ALLOW / PROBEMESH_GUARD_PORTS) over `base`. */
+export function policyFromEnv(env: Record<string, string | undefined>, base: GuardPolicy = DEFAULT_POLICY): GuardPolicy {
+  return withOverrides(base, parseGuardOverrides(env.PROBEMESH_GUARD_ALLOW, env.PROBEMESH_GUARD_PORTS));
 }
 
 function parsePortRange(text: string): PortRange {

@@ -1,18 +1,21 @@
 import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import type { Outcome } from "../result/index.js";
-import { crossRegionVerdict, defaultQuorum, isStale, stepIncident } from "../verdict/index.js";
+import { defaultQuorum } from "../verdict/quorum.js";
+import { stepIncident } from "../verdict/incidents.js";
+import { judgeChecks, type VerdictModel } from "../verdict/model.js";
 import { packJson, unpackJson } from "./codec.js";
 import { queryAll, type StoreContext } from "./context.js";
 import { keys, monthsBetween, shardOf } from "./keys.js";
 import { batchPutAll, withRetry } from "./retry.js";
 import { readLatest } from "./state.js";
-import type { CheckVerdict, EvaluateOptions, EvaluateOutcome, Incident, LatestEntry, RegionHeartbeat, RegionState } from "./types.js";
+import type { CheckVerdict, EvaluateOptions, EvaluateOutcome, Incident, RegionHeartbeat } from "./types.js";
 
-type VerdictBlob = Record<string, { verdict: CheckVerdict["verdict"]; since: string }>;
+type VerdictBlob = VerdictModel["checks"];
+const META_SK = "META";
 
 /**
- * Cross-region verdict for every check with a latest result, compared with the stored
- * verdicts; incidents open, widen and resolve on the transitions and are stored.
+ * Judges every check with a latest result (core/verdict's `judgeChecks`, the one place a
+ * verdict is computed), stores the verdict model that every reader reads, and opens, widens
+ * and resolves incidents on the transitions.
  */
 export async function evaluate(
   ctx: StoreContext,
@@ -21,50 +24,25 @@ export async function evaluate(
 ): Promise<EvaluateOutcome> {
   const now = opts.now.toISOString();
   const quorum = opts.quorum ?? defaultQuorum(opts.regions.length);
-  const [latest, previousBlobs, openItems] = await Promise.all([
+  const [latest, previousModel, openItems] = await Promise.all([
     readLatest(ctx),
-    queryAll(ctx, { KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": keys.verdicts } }),
+    readVerdictModel(ctx),
     queryAll(ctx, { KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": keys.openIncidents } }),
   ]);
-  const previous: VerdictBlob = Object.assign({}, ...previousBlobs.map((item) => unpackJson<VerdictBlob>(item.d as Uint8Array)));
+  const previous: VerdictBlob = previousModel?.checks ?? {};
   const open = new Map(openItems.map((item) => [item.sk as string, item.incident as Incident]));
-  const heartbeatAt = new Map(heartbeats.map((h) => [h.region, h.at]));
-  const byCheck = new Map<string, Map<string, LatestEntry>>();
-  for (const entry of latest) {
-    const regions = byCheck.get(entry.checkId) ?? new Map<string, LatestEntry>();
-    regions.set(entry.region, entry);
-    byCheck.set(entry.checkId, regions);
-  }
+  const judgements = judgeChecks({ latest, heartbeats, regions: opts.regions, now: opts.now, staleAfterMs: opts.staleAfterMs, quorum });
 
   const verdicts: CheckVerdict[] = [];
   const opened: Incident[] = [];
   const resolved: Incident[] = [];
   const next: VerdictBlob = {};
-  for (const [checkId, entries] of [...byCheck].sort(([a], [b]) => a.localeCompare(b))) {
-    const regions: Record<string, RegionState | "stale"> = {};
-    for (const region of opts.regions) {
-      const entry = entries.get(region);
-      const heartbeat = heartbeatAt.get(region);
-      const stale =
-        !entry ||
-        isStale(entry.result.at, opts.now, opts.staleAfterMs) ||
-        (heartbeat !== undefined && isStale(heartbeat, opts.now, opts.staleAfterMs));
-      regions[region] = stale ? "stale" : entry.state;
-    }
-    const verdict = crossRegionVerdict(regions, quorum);
-    const before = previous[checkId];
-    const since = before && before.verdict === verdict ? before.since : now;
-    next[checkId] = { verdict, since };
-    verdicts.push({ checkId, verdict, regions, since });
-
-    const failing = opts.regions.filter((region) => regions[region] === "down");
-    const outcomes: Partial<Record<Outcome, number>> = {};
-    for (const region of failing) {
-      // A down region already passing again (not yet recovered) adds no failure outcome.
-      const { outcome, status } = entries.get(region)!.result;
-      if (status !== "pass") outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-    }
-    const step = stepIncident(checkId, open.get(checkId), verdict, { regions: failing, outcomes }, now);
+  for (const { failing, outcomes, ...judged } of judgements) {
+    const before = previous[judged.checkId];
+    const since = before && before.verdict === judged.verdict ? before.since : now;
+    next[judged.checkId] = { verdict: judged.verdict, since, regions: judged.regions };
+    verdicts.push({ ...judged, since });
+    const step = stepIncident(judged.checkId, open.get(judged.checkId), judged.verdict, { regions: failing, outcomes }, now);
     if (step.opened) opened.push(step.opened);
     if (step.resolved) {
       resolved.push(step.resolved);
@@ -73,8 +51,17 @@ export async function evaluate(
       await saveIncident(ctx, step.open);
     }
   }
-  await saveVerdicts(ctx, next, previous);
+  await saveVerdicts(ctx, { evaluatedAt: now, regions: [...opts.regions], quorum, checks: next }, previous);
   return { verdicts, opened, resolved };
+}
+
+/** The stored verdict model (undefined before the first evaluation). */
+export async function readVerdictModel(ctx: StoreContext): Promise<VerdictModel | undefined> {
+  const items = await queryAll(ctx, { KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": keys.verdicts } });
+  const meta = items.find((item) => item.sk === META_SK);
+  if (!meta) return undefined;
+  const checks: VerdictBlob = Object.assign({}, ...items.filter((item) => item.sk !== META_SK).map((item) => unpackJson<VerdictBlob>(item.d as Uint8Array)));
+  return { evaluatedAt: meta.evaluatedAt as string, regions: meta.regions as string[], quorum: meta.quorum as number, checks };
 }
 
 /** The incident record (by opening month, and by resolving month on GSI1) and the open pointer. */
@@ -98,21 +85,25 @@ async function saveIncident(ctx: StoreContext, incident: Incident): Promise<void
   }
 }
 
-/** Verdict blobs are sharded like region state; only shards that changed are written. */
-async function saveVerdicts(ctx: StoreContext, next: VerdictBlob, previous: VerdictBlob): Promise<void> {
+/**
+ * Verdict blobs are sharded like region state and only shards that changed are written; the
+ * small meta item (evaluation time, regions, quorum) is written every round, so readers can
+ * tell a live model from one the scheduler stopped updating.
+ */
+async function saveVerdicts(ctx: StoreContext, model: VerdictModel, previous: VerdictBlob): Promise<void> {
   const shards = new Map<number, VerdictBlob>();
   const changedShards = new Set<number>();
-  for (const [checkId, value] of Object.entries(next)) {
+  for (const [checkId, value] of Object.entries(model.checks)) {
     const shard = shardOf(checkId, ctx.shards);
     shards.set(shard, { ...shards.get(shard), [checkId]: value });
-    const before = previous[checkId];
-    if (!before || before.verdict !== value.verdict || before.since !== value.since) changedShards.add(shard);
+    if (JSON.stringify(previous[checkId]) !== JSON.stringify(value)) changedShards.add(shard);
   }
-  const items = [...changedShards].map((shard) => ({
+  const items: Array<Record<string, unknown>> = [...changedShards].map((shard) => ({
     pk: keys.verdicts,
     sk: keys.verdictShard(shard),
     d: packJson(shards.get(shard)),
   }));
+  items.push({ pk: keys.verdicts, sk: META_SK, evaluatedAt: model.evaluatedAt, regions: model.regions, quorum: model.quorum });
   await batchPutAll(ctx.doc, ctx.table, items, ctx.retry);
 }
 

@@ -8,7 +8,7 @@ import { OUTCOMES, type ProbeResult } from "../result/index.js";
 import { DEFAULT_THRESHOLDS } from "../verdict/index.js";
 import { closeDueBuckets, closedHour, dailyHistory, hourlyHistory } from "./buckets.js";
 import { mapLimit, type StoreContext } from "./context.js";
-import { evaluate, incidentsBetween } from "./evaluate.js";
+import { evaluate, incidentsBetween, readVerdictModel } from "./evaluate.js";
 import * as extras from "./extras.js";
 import { canonicalTime, dayStart, hourStart, shardOf } from "./keys.js";
 import { packRawItems, resultKey, readRaw } from "./raw.js";
@@ -162,6 +162,7 @@ export function createStore(opts: StoreOptions): Store {
     recordHeartbeat: (h) => extras.recordHeartbeat(ctx, h),
     heartbeats: () => extras.heartbeats(ctx),
     evaluate: async (evaluateOptions) => evaluate(ctx, evaluateOptions, await extras.heartbeats(ctx)),
+    verdicts: () => readVerdictModel(ctx),
     incidents: (q) => {
       const from = canonicalTime(q.from);
       const to = canonicalTime(q.to);

@@ -1,3 +1,4 @@
+import type { VerdictModel } from "../verdict/model.js";
 import type { Outcome, ProbeResult, Status } from "../result/index.js";
 
 /**
@@ -137,6 +138,8 @@ export interface Store {
   heartbeats(): Promise<RegionHeartbeat[]>;
   /** Cross-region verdicts for every known check; stores verdicts and incident transitions. */
   evaluate(opts: EvaluateOptions): Promise<EvaluateOutcome>;
+  /** The verdict model the latest `evaluate` stored (undefined before the first); read it with core/verdict's `readVerdicts`. */
+  verdicts(): Promise<VerdictModel | undefined>;
   /** Incidents that were open at any time in [from, to). */
   incidents(q: { from: string; to: string }): Promise<Incident[]>;
   createProbe(req: ProbeRequest): Promise<void>;

@@ -22,11 +22,15 @@ function fold(statuses: Status[], thresholds = { fail: 2, recover: 2 }): RegionC
 }
 
 describe("nextRegionState", () => {
-  it("lets the first result set the initial state", () => {
+  it("applies the fail threshold from the first result: a new check needs two failures in a row to go down", () => {
     expect(fold(["pass"])[0]!.state).toBe("up");
-    expect(fold(["fail"])[0]!.state).toBe("down");
+    expect(fold(["fail"]).map((c) => c.state)).toEqual(["unknown"]);
+    expect(fold(["fail", "fail"]).map((c) => c.state)).toEqual(["unknown", "down"]);
+    expect(fold(["fail", "pass"]).map((c) => c.state)).toEqual(["unknown", "up"]);
     expect(fold(["inconclusive"])[0]!.state).toBe("unknown");
-    expect(fold(["inconclusive", "fail"])[1]!.state).toBe("down");
+    expect(fold(["inconclusive", "fail", "inconclusive", "fail"]).map((c) => c.state)).toEqual(["unknown", "unknown", "unknown", "down"]);
+    expect(fold(["fail", "fail", "fail"], { fail: 3, recover: 2 }).map((c) => c.state)).toEqual(["unknown", "unknown", "down"]);
+    expect(fold(["fail", "fail"])[1]!.since).toBe(at(1));
   });
 
   it("needs two failures in a row to go down and two passes to recover", () => {

@@ -2,9 +2,11 @@ import type { Check } from "@probemesh/core/check";
 import type { Guard } from "@probemesh/core/guard";
 import type { Store } from "@probemesh/core/store";
 import type { Hono, MiddlewareHandler } from "hono";
+import { chatopsRoutes } from "../chatops/index.js";
 import type { ProbeInvocation } from "../invoke/payloads.js";
+import type { Runtime } from "../runtime/index.js";
 
-/** Everything the API needs from the outside world; handlers/api.ts and the mesh wire it. */
+/** Everything the API needs from the outside world; `appDepsOf` wires it from the composition root. */
 export interface AppDeps {
   store: Store;
   /** Probe regions that count for status and on-demand probes. */
@@ -32,4 +34,34 @@ export interface AppDeps {
   chatops?: Hono;
   /** Serves the status page for GET requests outside the API (local mesh). */
   web?: MiddlewareHandler;
+}
+
+/** The API's dependencies from the composition root (chat-ops mounted at /chatops). */
+export function appDepsOf(runtime: Runtime, web?: MiddlewareHandler): AppDeps {
+  const { settings, store, guard } = runtime;
+  const checks = () => runtime.checks();
+  const planProduct = (product: string, geo?: string) => runtime.planProduct(product, geo);
+  return {
+    store,
+    regions: settings.regions,
+    apiTokens: settings.apiTokens,
+    checks,
+    planProduct,
+    dispatchProbe: (invocation) => runtime.invoker.dispatch(invocation),
+    guard,
+    staleAfterMs: runtime.staleAfterMs,
+    ...(settings.quorum !== undefined ? { quorum: settings.quorum } : {}),
+    chatops: chatopsRoutes({
+      ...(settings.slackSigningSecret ? { signingSecret: settings.slackSigningSecret } : {}),
+      store,
+      regions: settings.regions,
+      guard,
+      planProduct,
+      checks,
+      dispatch: (job) => runtime.dispatchChatopsJob(job),
+      webhookPolicy: { allowedHosts: settings.webhookHosts },
+      staleAfterMs: runtime.staleAfterMs,
+    }),
+    ...(web ? { web } : {}),
+  };
 }

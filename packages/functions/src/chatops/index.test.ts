@@ -36,6 +36,7 @@ async function setup(overrides: Partial<ChatopsDeps> = {}) {
       jobs.push(job);
     },
     webhookPolicy: { allowedHosts: ["hooks.slack.com"] },
+    staleAfterMs: 150_000,
     now: () => NOW,
     ...overrides,
   };
@@ -196,7 +197,7 @@ describe("POST /slack: commands", () => {
     expect(limited.jobs).toHaveLength(3);
   });
 
-  it("reports status from the store's latest results", async () => {
+  it("reports status from the stored verdict model", async () => {
     const { send, store } = await setup();
     await writeRound(store, { "chk-a": ["pass", "pass", "pass"], "chk-b": ["fail", "pass", "pass"] });
     await writeRound(store, { "chk-a": ["pass", "pass", "pass"], "chk-b": ["fail", "pass", "pass"] }, 1);
@@ -224,5 +225,7 @@ async function writeRound(store: Store, statuses: Record<string, ("pass" | "fail
       phases: {},
     }));
     await store.writeResults(region, `r${round}`, results);
+    await store.recordHeartbeat({ region, roundId: `r${round}`, at, ok: true, checks: results.length });
   }
+  await store.evaluate({ now: new Date(NOW), regions: REGIONS, staleAfterMs: 150_000 });
 }

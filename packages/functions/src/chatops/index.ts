@@ -21,7 +21,7 @@ export { parseCommand, type SlackCommand } from "./command.js";
 export interface ChatopsDeps {
   /** SLACK_SIGNING_SECRET; unset → every request is answered 503. */
   signingSecret?: string;
-  store: Pick<Store, "claimOnce" | "hit" | "latest">;
+  store: Pick<Store, "claimOnce" | "hit" | "verdicts">;
   regions: string[];
   guard: Guard;
   /** Same contract as AppDeps.planProduct: a product's probe-ready checks; throws on unknown product/geo. */
@@ -34,7 +34,8 @@ export interface ChatopsDeps {
   webhookPolicy: WebhookPolicy;
   limiter?: RateLimiter;
   caps?: RequestCaps;
-  quorum?: number;
+  /** The freshness rule's window (core/verdict `staleAfterMs` of the interval). */
+  staleAfterMs: number;
   /** Milliseconds since the epoch (tests pin it). */
   now?: () => number;
 }

@@ -1,11 +1,10 @@
-import type { RegionState } from "@probemesh/core/store";
-import { crossRegionVerdict, defaultQuorum } from "@probemesh/core/verdict";
+import { readVerdicts } from "@probemesh/core/verdict";
 import { ephemeral, statusMessage, type SlackMessage } from "./blocks.js";
 import type { ChatopsDeps } from "./index.js";
 
-/** `/probe status [product]`: cross-region verdicts of the scheduled checks, from the store's latest state. */
-export async function statusReply(product: string | undefined, deps: Pick<ChatopsDeps, "store" | "checks" | "regions" | "quorum">): Promise<SlackMessage> {
-  const [latest, checks] = await Promise.all([deps.store.latest(), deps.checks()]);
+/** `/probe status [product]`: cross-region verdicts of the scheduled checks, from the stored verdict model. */
+export async function statusReply(product: string | undefined, deps: Pick<ChatopsDeps, "store" | "checks" | "regions" | "staleAfterMs" | "now">): Promise<SlackMessage> {
+  const checks = await deps.checks();
   const known = new Map(checks.map((check) => [check.checkId, check]));
   let wanted: Set<string> | undefined;
   if (product !== undefined) {
@@ -15,21 +14,16 @@ export async function statusReply(product: string | undefined, deps: Pick<Chatop
       return ephemeral(`No scheduled checks for \`${product}\`.`, products.length ? `Scheduled products: ${products.join(", ")}` : "Nothing is scheduled yet.");
     }
   }
-  const byCheck = new Map<string, Record<string, RegionState | "stale">>();
-  for (const entry of latest) {
-    if (wanted && !wanted.has(entry.checkId)) continue;
-    if (!deps.regions.includes(entry.region)) continue;
-    const states = byCheck.get(entry.checkId) ?? Object.fromEntries(deps.regions.map((r) => [r, "stale" as const]));
-    states[entry.region] = entry.state;
-    byCheck.set(entry.checkId, states);
-  }
-  const quorum = deps.quorum ?? defaultQuorum(deps.regions.length);
-  const verdicts = [...byCheck].map(([checkId, states]) => {
+  const model = await deps.store.verdicts();
+  const reading = readVerdicts(model, deps.regions, new Date(deps.now?.() ?? Date.now()), deps.staleAfterMs);
+  const ids = wanted ? [...wanted] : [...new Set([...known.keys(), ...Object.keys(model?.checks ?? {})])];
+  const verdicts = ids.map((checkId) => {
     const check = known.get(checkId);
+    const { verdict, regions } = reading.verdictOf(checkId);
     return {
       label: check?.label ?? check?.target ?? checkId,
-      verdict: crossRegionVerdict(states, quorum),
-      failing: Object.entries(states).filter(([, s]) => s === "down").map(([region]) => region),
+      verdict,
+      failing: Object.entries(regions).filter(([, s]) => s === "down").map(([region]) => region),
     };
   });
   return statusMessage(product ?? "all scheduled checks", verdicts);

@@ -1,7 +1,7 @@
 import type { Check } from "@probemesh/core/check";
 import type { ProbeResult } from "@probemesh/core/result";
-import type { RegionState, Verdict } from "@probemesh/core/store";
-import { crossRegionVerdict, defaultQuorum } from "@probemesh/core/verdict";
+import type { Verdict } from "@probemesh/core/store";
+import { crossRegionVerdict, defaultQuorum, oneShotState } from "@probemesh/core/verdict";
 
 /** One check's outcome across the regions of an on-demand probe. */
 export interface CheckSummary {
@@ -24,11 +24,7 @@ export function summarizeChecks(checks: readonly Check[], results: readonly Prob
     for (const result of results) if (result.checkId === check.checkId && result.target === check.target) byRegion[result.region] ??= result;
     // A range scan yields several results per region; its summary result (the range target) speaks for it.
     for (const result of results) if (result.checkId === check.checkId) byRegion[result.region] ??= result;
-    const states: Record<string, RegionState | "stale"> = {};
-    for (const region of regions) {
-      const result = byRegion[region];
-      states[region] = !result ? "stale" : result.status === "pass" ? "up" : result.status === "fail" ? "down" : "unknown";
-    }
+    const states = Object.fromEntries(regions.map((region) => [region, oneShotState(byRegion[region])]));
     return { check, verdict: crossRegionVerdict(states, quorum ?? defaultQuorum(regions.length)), results: byRegion };
   });
 }

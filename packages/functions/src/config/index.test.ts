@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "./index.js";
+import { ConfigError, loadSettings } from "./index.js";
 
-describe("loadConfig", () => {
+describe("loadSettings", () => {
   it("applies DESIGN.md defaults to an empty environment", () => {
-    const config = loadConfig({});
+    const config = loadSettings({});
     expect(config).toMatchObject({
       port: 8787,
       regions: ["us-east-1", "eu-west-1", "ap-southeast-2"],
@@ -19,7 +19,7 @@ describe("loadConfig", () => {
   });
 
   it("parses lists and JSON maps", () => {
-    const config = loadConfig({
+    const config = loadSettings({
       PROBEMESH_REGIONS: "eu-central-1, us-west-2",
       PROBEMESH_API_TOKENS: "a,b ,",
       PROBEMESH_PROBE_FUNCTIONS: '{"eu-central-1":"fn-eu"}',
@@ -40,7 +40,7 @@ describe("loadConfig", () => {
     [{ PROBEMESH_PROBE_FUNCTIONS: "[1]" }, /PROBEMESH_PROBE_FUNCTIONS: expected a JSON object/],
     [{ PROBEMESH_LAMBDA_ENDPOINTS: '{"x":1}' }, /PROBEMESH_LAMBDA_ENDPOINTS: value for "x"/],
   ])("rejects %o with a clear message", (env, message) => {
-    expect(() => loadConfig(env)).toThrow(ConfigError);
-    expect(() => loadConfig(env)).toThrow(message);
+    expect(() => loadSettings(env)).toThrow(ConfigError);
+    expect(() => loadSettings(env)).toThrow(message);
   });
 });

@@ -1,6 +1,10 @@
+import { parseGuardOverrides, type GuardOverrides } from "@probemesh/core/guard";
+import type { Thresholds } from "@probemesh/core/store";
+
 /**
  * Every environment variable the handlers and the local mesh read, parsed in one place
- * (DESIGN.md § Configuration). Bad values fail with a ConfigError naming the variable.
+ * (DESIGN.md § Configuration) into one `Settings` object; runtime/ builds every dependency
+ * from it. Bad values fail with a ConfigError naming the variable.
  */
 
 export const DEFAULT_REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2"] as const;
@@ -12,7 +16,7 @@ export class ConfigError extends Error {
   }
 }
 
-export interface Config {
+export interface Settings {
   /** API + web port of the local mesh. */
   port: number;
   /** Profile file; undefined = the lab. */
@@ -34,12 +38,34 @@ export interface Config {
   dynamodbEndpoint?: string;
   /** Local only: region → Lambda Invoke endpoint URL. */
   lambdaEndpoints: Record<string, string>;
+  /** Incident alert webhooks (PROBEMESH_ALERT_SLACK_WEBHOOK, PROBEMESH_ALERT_WEBHOOK). */
+  alerts: { slackWebhookUrl?: string; webhookUrl?: string };
+  /** What the operator opens for on-demand probes (PROBEMESH_GUARD_ALLOW / PROBEMESH_GUARD_PORTS). */
+  guard: GuardOverrides;
+  /** Regions that must be down for a check to be `down` (PROBEMESH_QUORUM; default a majority). */
+  quorum?: number;
+  /** Failures / passes in a row that turn a region's check down / up again. */
+  thresholds: Thresholds;
+  /** Budget of one probe and checks in flight per probe invocation. */
+  probeTimeoutMs: number;
+  probeConcurrency: number;
+  /** Region this code runs in (AWS_REGION, set by Lambda). */
+  awsRegion?: string;
+  /** Home region of the table (PROBEMESH_TABLE_REGION) and regions with a replica. */
+  tableRegion?: string;
+  tableReplicas: string[];
+  /** AWS credentials come from the environment (AWS_ACCESS_KEY_ID): local endpoints are then not assumed. */
+  awsCredentials: boolean;
+  /** Local only: Invoke endpoint of the chat-ops worker (PROBEMESH_CHATOPS_ENDPOINT). */
+  chatopsEndpoint?: string;
+  /** Local only: the lab's network description (PROBEMESH_LAB_NETWORK, a JSON file the mesh writes). */
+  labNetworkFile?: string;
 }
 
 type Env = Record<string, string | undefined>;
 
-/** Reads the configuration from `env` (default: process.env). */
-export function loadConfig(env: Env = process.env): Config {
+/** Reads the settings from `env` (default: process.env). */
+export function loadSettings(env: Env = process.env): Settings {
   const regions = list(env.PROBEMESH_REGIONS) ?? [...DEFAULT_REGIONS];
   for (const region of regions) {
     if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
@@ -61,7 +87,34 @@ export function loadConfig(env: Env = process.env): Config {
     chatopsWorker: nonEmpty(env.PROBEMESH_CHATOPS_WORKER),
     dynamodbEndpoint: nonEmpty(env.DYNAMODB_ENDPOINT),
     lambdaEndpoints: stringMap(env, "PROBEMESH_LAMBDA_ENDPOINTS") ?? {},
+    alerts: {
+      ...(nonEmpty(env.PROBEMESH_ALERT_SLACK_WEBHOOK) ? { slackWebhookUrl: nonEmpty(env.PROBEMESH_ALERT_SLACK_WEBHOOK)! } : {}),
+      ...(nonEmpty(env.PROBEMESH_ALERT_WEBHOOK) ? { webhookUrl: nonEmpty(env.PROBEMESH_ALERT_WEBHOOK)! } : {}),
+    },
+    guard: guardOverrides(env),
+    ...(nonEmpty(env.PROBEMESH_QUORUM) ? { quorum: integer(env, "PROBEMESH_QUORUM", 1, 1, Math.max(1, regions.length)) } : {}),
+    thresholds: {
+      fail: integer(env, "PROBEMESH_FAIL_THRESHOLD", 2, 1, 100),
+      recover: integer(env, "PROBEMESH_RECOVER_THRESHOLD", 2, 1, 100),
+    },
+    probeTimeoutMs: integer(env, "PROBEMESH_PROBE_TIMEOUT_MS", 5000, 100, 60_000),
+    probeConcurrency: integer(env, "PROBEMESH_PROBE_CONCURRENCY", 32, 1, 1024),
+    awsRegion: nonEmpty(env.AWS_REGION),
+    tableRegion: nonEmpty(env.PROBEMESH_TABLE_REGION),
+    tableReplicas: list(env.PROBEMESH_TABLE_REPLICAS) ?? [],
+    awsCredentials: nonEmpty(env.AWS_ACCESS_KEY_ID) !== undefined,
+    chatopsEndpoint: nonEmpty(env.PROBEMESH_CHATOPS_ENDPOINT),
+    labNetworkFile: nonEmpty(env.PROBEMESH_LAB_NETWORK),
   };
+}
+
+function guardOverrides(env: Env): GuardOverrides {
+  try {
+    return parseGuardOverrides(env.PROBEMESH_GUARD_ALLOW, env.PROBEMESH_GUARD_PORTS);
+  } catch (error) {
+    const [variable = "PROBEMESH_GUARD_PORTS", ...rest] = (error as Error).message.split(": ");
+    throw new ConfigError(variable, rest.join(": "));
+  }
 }
 
 /** The probe function's name in a region when nothing else is configured. */

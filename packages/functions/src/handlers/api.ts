@@ -1,22 +1,18 @@
-import type { Hono } from "hono";
-import { handle } from "hono/aws-lambda";
-import type { LambdaContext, LambdaEvent } from "hono/aws-lambda";
+import { handle, type LambdaContext, type LambdaEvent } from "hono/aws-lambda";
 import { createApp } from "../api/index.js";
-import { apiDepsFromEnv } from "../config/runtime.js";
+import { appDepsOf } from "../api/deps.js";
+import { runtimeFromEnv, type Runtime } from "../runtime/index.js";
 
 /**
  * The API Lambda: the Hono app behind API Gateway HTTP API (payload v2) and Function URLs.
- * The only file that imports the AWS Lambda adapter.
+ * The local mesh calls `apiHandlerFor(its runtime)` through its local gateway, as Lambda would.
  */
-
-let lambdaHandler: ReturnType<typeof handle> | undefined;
-
-/** Adapts any Hono app to Lambda events (exported for tests that bring their own app). */
-export function lambdaHandlerFor(app: Hono): ReturnType<typeof handle> {
-  return handle(app);
+export function apiHandlerFor(runtime: () => Promise<Runtime>) {
+  let lambda: ReturnType<typeof handle> | undefined;
+  return async (event: LambdaEvent, context: LambdaContext) => {
+    lambda ??= handle(createApp(appDepsOf(await runtime())));
+    return lambda(event, context);
+  };
 }
 
-export async function handler(event: LambdaEvent, context: LambdaContext) {
-  lambdaHandler ??= handle(createApp(await apiDepsFromEnv()));
-  return lambdaHandler(event, context);
-}
+export const handler = apiHandlerFor(runtimeFromEnv);

@@ -1,16 +1,16 @@
 import { parseChatopsJob, runChatopsJob } from "../chatops/index.js";
-import { runtimeFromEnv } from "../config/runtime.js";
+import { runtimeFromEnv, type Runtime } from "../runtime/index.js";
 
 /**
  * The chat-ops worker Lambda, invoked asynchronously (InvocationType Event) by the slash-command
  * function: runs the on-demand probe in every requested region and posts to Slack's response_url.
  */
-export async function handler(event: unknown): Promise<void> {
-  const job = parseChatopsJob(event);
-  const runtime = await runtimeFromEnv();
-  await runChatopsJob(job, {
-    store: runtime.store,
-    dispatchProbe: (invocation) => runtime.invoker.dispatch(invocation),
-    webhookPolicy: { allowedHosts: runtime.config.webhookHosts },
-  });
+export function chatopsWorkerFor(runtime: () => Promise<Runtime>) {
+  return async (event: unknown): Promise<void> => {
+    const job = parseChatopsJob(event);
+    const { store, invoker, settings } = await runtime();
+    await runChatopsJob(job, { store, dispatchProbe: (invocation) => invoker.dispatch(invocation), webhookPolicy: { allowedHosts: settings.webhookHosts } });
+  };
 }
+
+export const handler = chatopsWorkerFor(runtimeFromEnv);

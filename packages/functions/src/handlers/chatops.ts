@@ -1,24 +1,21 @@
 import { Hono } from "hono";
-import type { LambdaContext, LambdaEvent } from "hono/aws-lambda";
+import { handle, type LambdaContext, type LambdaEvent } from "hono/aws-lambda";
+import { appDepsOf } from "../api/deps.js";
 import { notFoundRoute, onError } from "../api/errors/index.js";
-import { apiDepsFromEnv } from "../config/runtime.js";
-import { lambdaHandlerFor } from "./api.js";
+import { runtimeFromEnv } from "../runtime/index.js";
 
 /**
  * The Slack slash-command Lambda (infra/chatops.ts): only `POST /chatops/slack`, with the
  * same wiring and error shape as the API. It acks and starts the worker with InvocationType Event.
  */
-
-let lambdaHandler: ReturnType<typeof lambdaHandlerFor> | undefined;
+let lambda: ReturnType<typeof handle> | undefined;
 
 export async function handler(event: LambdaEvent, context: LambdaContext) {
-  if (!lambdaHandler) {
-    const { chatops } = await apiDepsFromEnv();
-    const app = new Hono();
-    app.onError(onError);
-    app.notFound(notFoundRoute);
+  if (!lambda) {
+    const { chatops } = appDepsOf(await runtimeFromEnv());
+    const app = new Hono().onError(onError).notFound(notFoundRoute);
     if (chatops) app.route("/chatops", chatops);
-    lambdaHandler = lambdaHandlerFor(app);
+    lambda = handle(app);
   }
-  return lambdaHandler(event, context);
+  return lambda(event, context);
 }

@@ -1,116 +1,14 @@
-import { runChecks } from "@probemesh/core/engine";
-import { BlockedTargetError, checkTarget, guardContext, type Guard } from "@probemesh/core/guard";
-import { defaultContext, invalidTargetResult, type ProbeContext } from "@probemesh/core/probers";
-import type { ProbeResult } from "@probemesh/core/result";
-import type { Store } from "@probemesh/core/store";
 import type { Context } from "aws-lambda";
-import * as v from "valibot";
-import { probeDepsFromEnv } from "../config/runtime.js";
-import type { ProbeInvocation, ProbeSummary } from "../invoke/payloads.js";
+import { createProbeFunction, probeDepsOf } from "../probe/index.js";
+import { runtimeFromEnv } from "../runtime/index.js";
 
-export interface ProbeHandlerDeps {
-  store: Pick<Store, "writeResults" | "addProbeResults">;
-  /** The region this function runs in; an invocation for another region is refused. */
-  region?: string;
-  /** Network context of this region's probes (the lab: source address, lab DNS, port map, lab CA). */
-  context?: (region: string) => Partial<ProbeContext>;
-  /** On-demand probes (probeId set) run behind the SSRF guard; scheduled checks come from the operator's profile. */
-  guard: Guard;
-  /** Checks in flight at once (default 32). */
-  concurrency?: number;
-  /** Budget of one probe (default 5 s). */
-  timeoutMs?: number;
-  /** Time kept free below the Lambda timeout to write results (default 3 s). */
-  writeMarginMs?: number;
-}
+/** The probe function's Lambda entry point: runs one region's checks (probe/), wired on first use. */
+let probe: ReturnType<typeof createProbeFunction> | undefined;
 
-const CheckSchema = v.looseObject({
-  checkId: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
-  target: v.pipe(v.string(), v.minLength(1), v.maxLength(2048)),
-  expect: v.optional(v.picklist(["reachable", "blocked"])),
-});
-
-const InvocationSchema = v.looseObject({
-  region: v.pipe(v.string(), v.minLength(1)),
-  roundId: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
-  checks: v.pipe(v.array(CheckSchema), v.maxLength(20_000)),
-  deadlineMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
-  probeId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(128))),
-});
-
-/** The probe function's input is not what the scheduler or the API sends. */
-export class InvalidInvocationError extends Error {
-  override name = "InvalidInvocationError";
-}
-
-/**
- * The probe function: runs one region's checks with a concurrency cap and a deadline below the
- * Lambda timeout, writes the results (round history, or the on-demand probe record), and
- * returns a summary. Checks the deadline cut off are stored as inconclusive and counted as `unfinished`.
- */
-export function createProbeHandler(deps: ProbeHandlerDeps) {
-  return async (event: unknown, context: Pick<Context, "getRemainingTimeInMillis">): Promise<ProbeSummary> => {
-    const started = Date.now();
-    const parsed = v.safeParse(InvocationSchema, event);
-    if (!parsed.success) {
-      const issue = parsed.issues[0];
-      throw new InvalidInvocationError(`invalid probe invocation: ${v.getDotPath(issue) ?? "event"}: ${issue.message}`);
-    }
-    const invocation = parsed.output as ProbeInvocation;
-    if (deps.region && invocation.region !== deps.region) {
-      throw new InvalidInvocationError(`this probe function runs in ${deps.region}, not ${invocation.region}`);
-    }
-    const budget = context.getRemainingTimeInMillis() - (deps.writeMarginMs ?? 3000);
-    const deadlineMs = Math.max(1, Math.min(invocation.deadlineMs ?? budget, budget));
-
-    let probeContext: ProbeContext = defaultContext({ ...deps.context?.(invocation.region), region: invocation.region });
-    // On-demand targets come from users: refuse what the guard refuses before anything runs
-    // (a `ca=` file parameter is read before any socket opens), then guard every socket too.
-    const refused: ProbeResult[] = [];
-    let runnable = invocation.checks;
-    if (invocation.probeId) {
-      probeContext = guardContext(probeContext, deps.guard);
-      runnable = invocation.checks.filter((check) => {
-        try {
-          checkTarget(check.target, deps.guard);
-          return true;
-        } catch (error) {
-          if (!(error instanceof BlockedTargetError)) throw error;
-          const result = invalidTargetResult(check.target, { ...probeContext, checkId: check.checkId }, error.message, check.expect);
-          refused.push({ ...result, detail: { error: error.message, ...error.toDetail() } });
-          return false;
-        }
-      });
-    }
-
-    const probed = await runChecks(runnable, {
-      context: probeContext,
-      concurrency: deps.concurrency ?? 32,
-      timeoutMs: deps.timeoutMs ?? 5000,
-      deadlineMs,
-    });
-    const results = [...refused, ...probed];
-    if (invocation.probeId) await deps.store.addProbeResults(invocation.probeId, invocation.region, results);
-    else await deps.store.writeResults(invocation.region, invocation.roundId, results);
-
-    const counts = { pass: 0, fail: 0, inconclusive: 0 };
-    for (const result of results) counts[result.status] += 1;
-    return {
-      region: invocation.region,
-      roundId: invocation.roundId,
-      ...(invocation.probeId ? { probeId: invocation.probeId } : {}),
-      checks: invocation.checks.length,
-      counts,
-      unfinished: results.filter((result) => result.detail?.deadline !== undefined).length,
-      durationMs: Date.now() - started,
-    };
-  };
-}
-
-let fromEnv: ReturnType<typeof createProbeHandler> | undefined;
-
-/** Lambda entry point, wired from the environment on first use. */
-export async function handler(event: unknown, context: Context): Promise<ProbeSummary> {
-  fromEnv ??= createProbeHandler(await probeDepsFromEnv());
-  return fromEnv(event, context);
+export async function handler(event: unknown, context: Context) {
+  if (!probe) {
+    const runtime = await runtimeFromEnv();
+    probe = createProbeFunction(probeDepsOf(runtime, runtime.settings.awsRegion));
+  }
+  return probe(event, context);
 }

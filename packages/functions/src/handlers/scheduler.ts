@@ -1,87 +1,17 @@
-import type { Check } from "@probemesh/core/check";
-import type { Incident, Store } from "@probemesh/core/store";
 import type { ScheduledEvent } from "aws-lambda";
-import { schedulerDepsFromEnv } from "../config/runtime.js";
-import type { ProbeInvocation, ProbeSummary } from "../invoke/payloads.js";
-
-/** What the scheduler hands to the alert hook after each evaluation. */
-export interface IncidentTransitions {
-  opened: Incident[];
-  resolved: Incident[];
-}
-
-export interface SchedulerDeps {
-  store: Pick<Store, "recordHeartbeat" | "evaluate">;
-  regions: string[];
-  /** The checks to probe this round (plan of the profile). */
-  checks(): Check[] | Promise<Check[]>;
-  /** RequestResponse invocation of one region's probe function; throws when the region does not answer. */
-  runProbe(invocation: ProbeInvocation): Promise<ProbeSummary>;
-  /** Called with each evaluation's incident transitions (alerts). */
-  onTransitions?: (transitions: IncidentTransitions) => Promise<void>;
-  /** Time budget each region gets for the whole round. */
-  roundDeadlineMs: number;
-  /** A region silent for longer than this is stale (counts as unknown, never as down). */
-  staleAfterMs: number;
-  quorum?: number;
-  now?: () => Date;
-}
-
-export interface RoundReport {
-  roundId: string;
-  at: string;
-  checks: number;
-  regions: Array<{ region: string; ok: boolean; summary?: ProbeSummary; error?: string }>;
-  opened: number;
-  resolved: number;
-}
+import { roundDepsOf, roundIdOf, runRound, type RoundReport } from "../rounds/index.js";
+import { runtimeFromEnv, type Runtime } from "../runtime/index.js";
 
 /**
- * One scheduled round: fan the checks out to every region's probe function in parallel, record
- * each region's heartbeat (a region that does not answer is recorded as not ok — its checks go
- * stale, they are never written as failures), then evaluate verdicts and hand incident
- * transitions to the alert hook.
+ * The scheduler's Lambda entry point (EventBridge schedule): one round (rounds/). The local
+ * mesh calls `schedulerHandlerFor(its runtime)` on its interval with the same event shape.
  */
-export async function runRound(deps: SchedulerDeps, roundId?: string): Promise<RoundReport> {
-  const now = deps.now ?? (() => new Date());
-  const at = now().toISOString();
-  const id = roundId ?? at;
-  const checks = await deps.checks();
-  const regions = await Promise.all(
-    deps.regions.map(async (region) => {
-      try {
-        const summary = await deps.runProbe({ region, roundId: id, checks, deadlineMs: deps.roundDeadlineMs });
-        await deps.store.recordHeartbeat({ region, roundId: id, at: now().toISOString(), ok: true, checks: summary.checks });
-        return { region, ok: true, summary };
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        await deps.store.recordHeartbeat({ region, roundId: id, at: now().toISOString(), ok: false, error: message.slice(0, 500) });
-        return { region, ok: false, error: message };
-      }
-    }),
-  );
-  const evaluation = await deps.store.evaluate({
-    now: now(),
-    regions: deps.regions,
-    staleAfterMs: deps.staleAfterMs,
-    ...(deps.quorum !== undefined ? { quorum: deps.quorum } : {}),
-  });
-  if (deps.onTransitions && (evaluation.opened.length > 0 || evaluation.resolved.length > 0)) {
-    try {
-      await deps.onTransitions({ opened: evaluation.opened, resolved: evaluation.resolved });
-    } catch (error) {
-      console.error("scheduler: alert hook failed:", error);
-    }
-  }
-  return { roundId: id, at, checks: checks.length, regions, opened: evaluation.opened.length, resolved: evaluation.resolved.length };
+export function schedulerHandlerFor(runtime: () => Promise<Runtime>) {
+  return async (event: Partial<ScheduledEvent>): Promise<RoundReport> => {
+    const deps = await runtime();
+    if (deps.checks().length === 0 && !deps.profile) throw new Error("PROBEMESH_PROFILE_JSON: no profile, the scheduler has nothing to probe");
+    return runRound(roundDepsOf(deps), roundIdOf(event));
+  };
 }
 
-/** The round id of a scheduled event: its scheduled time, so a retried delivery is the same round. */
-export function roundIdOf(event: Partial<ScheduledEvent>): string | undefined {
-  return typeof event.time === "string" && !Number.isNaN(Date.parse(event.time)) ? new Date(event.time).toISOString() : undefined;
-}
-
-/** Lambda entry point (EventBridge schedule), wired from the environment on first use. */
-export async function handler(event: ScheduledEvent): Promise<RoundReport> {
-  return runRound(await schedulerDepsFromEnv(), roundIdOf(event));
-}
+export const handler = schedulerHandlerFor(runtimeFromEnv);

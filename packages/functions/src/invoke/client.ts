@@ -1,5 +1,5 @@
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import type { ProbeInvocation, ProbeSummary } from "./payloads.js";
+import { parsePayload, ProbeSummarySchema, type ProbeInvocation, type ProbeSummary } from "./payloads.js";
 
 /** A probe function answered with an error, or did not answer at all. */
 export class ProbeInvokeError extends Error {
@@ -78,10 +78,16 @@ export function createProbeInvoker(options: ProbeInvokerOptions): ProbeInvoker {
         }
         throw new ProbeInvokeError(region, `probe function error (${out.FunctionError}) ${message}`.slice(0, 500));
       }
+      let summary: unknown;
       try {
-        return JSON.parse(text) as ProbeSummary;
+        summary = JSON.parse(text);
       } catch {
         throw new ProbeInvokeError(region, "probe function answered with something that is not JSON");
+      }
+      try {
+        return parsePayload(ProbeSummarySchema, summary, "probe summary");
+      } catch (error) {
+        throw new ProbeInvokeError(region, (error as Error).message);
       }
     },
     async dispatch(invocation) {

@@ -1,10 +1,10 @@
 import { isIP } from "node:net";
-import * as net from "node:net";
 import type { Check } from "@probemesh/core/check";
 import { createCA, issueCert } from "@probemesh/core/pki";
-import { dnsLookup, type ProbeContext } from "@probemesh/core/probers";
+import type { ProbeContext } from "@probemesh/core/probers";
 import { parseTarget, type Target } from "@probemesh/core/target";
 import { startLabDns } from "./dns.js";
+import { labContext, type LabRegionNetwork } from "./network.js";
 import { defaultFaults, describeFault, type FaultCandidate, type LabFault } from "./faults.js";
 import { closedPort, startListener, type LabListener, type ListenerKind, type Treatment } from "./listeners.js";
 
@@ -47,6 +47,8 @@ export interface Lab {
   /** The region's own source address (us-east-1 127.0.0.11, eu-west-1 127.0.0.12, …). */
   regionAddress(region: string): string;
   /** The probe context fields that put a region's probes into the lab. */
+  /** One region's lab network as plain data (what a region worker process receives). */
+  networkFor(region: string): LabRegionNetwork;
   contextFor(region: string): Partial<ProbeContext>;
   stop(): Promise<void>;
 }
@@ -65,11 +67,6 @@ export function labRegionAddress(region: string, regions: string[]): string {
   return `127.0.0.${14 + Math.max(0, others.indexOf(region))}`;
 }
 
-/**
- * The lab DNS answers at once; a longer client timeout only absorbs event-loop lag of the
- * one process that hosts the lab and all regions (TLS context set-up can stall it for seconds).
- */
-const LAB_DNS_TIMEOUT_MS = 5000;
 
 interface Endpoint extends FaultCandidate {
   listener?: LabListener;
@@ -122,15 +119,19 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     });
     started.push(dns);
 
-    const dial = (region: string) => (host: string, port: number) => {
-      const name = host.toLowerCase().replace(/\.$/, "");
-      const address = labRegionAddress(region, options.regions);
-      const refused = faultsFor(address).find((f) => f.kind === "refused" && f.host === name && f.port === port);
-      const closedHere = closed.get(name) ?? 0;
-      if (refused) return { port: closedHere, note: `lab fault: ${describeFault(refused)}` };
-      const listener = tcpPorts.get(`${name}:${port}`) ?? endpoints.get(`udp|${name}:${port}`)?.listener?.port;
-      if (listener !== undefined) return { port: listener, note: `lab stand-in for ${name}:${port}` };
-      return { port: closedHere, note: `no lab stand-in for ${name}:${port}: dialled a closed lab port` };
+    const networkFor = (region: string): LabRegionNetwork => {
+      const localAddress = labRegionAddress(region, options.regions);
+      const routes: LabRegionNetwork["routes"] = {};
+      for (const [key, port] of tcpPorts) routes[key] = { port, note: `lab stand-in for ${key}` };
+      for (const endpoint of endpoints.values()) {
+        const key = `${endpoint.host}:${endpoint.port}`;
+        if (!routes[key] && endpoint.listener) routes[key] = { port: endpoint.listener.port, note: `lab stand-in for ${key}` };
+      }
+      for (const fault of faultsFor(localAddress)) {
+        if (fault.kind !== "refused") continue;
+        routes[`${fault.host}:${fault.port}`] = { port: closed.get(fault.host) ?? 0, note: `lab fault: ${describeFault(fault)}` };
+      }
+      return { region, localAddress, dnsServer: dns.server, ca: [ca.certPem], routes, closed: Object.fromEntries(closed) };
     };
 
     return {
@@ -142,17 +143,8 @@ export async function startLab(options: LabOptions): Promise<Lab> {
       hosts,
       dnsQueries: dns.queries,
       regionAddress: (region) => labRegionAddress(region, options.regions),
-      contextFor(region) {
-        const localAddress = labRegionAddress(region, options.regions);
-        return {
-          region,
-          localAddress,
-          lookup: dnsLookup({ server: dns.server, localAddress, timeoutMs: LAB_DNS_TIMEOUT_MS }),
-          dial: dial(region),
-          ca: [ca.certPem],
-          connect: loopbackOnly,
-        };
-      },
+      networkFor,
+      contextFor: (region) => labContext(networkFor(region)),
       async stop() {
         await Promise.allSettled(started.map((s) => s.close()));
       },
@@ -163,13 +155,6 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   }
 }
 
-/** The lab never leaves loopback, whatever a check says. */
-const loopbackOnly: ProbeContext["connect"] = ({ host, port, localAddress }) => {
-  if (!host.startsWith("127.")) {
-    throw Object.assign(new Error(`lab: ${host} is outside loopback; the lab does not leave 127.0.0.0/8`), { outcome: "invalid_target" });
-  }
-  return net.connect(localAddress ? { host, port, localAddress } : { host, port });
-};
 
 /** Which listeners the checks need, which address each host gets, and which checks the lab cannot emulate. */
 function layout(input: Check[]) {

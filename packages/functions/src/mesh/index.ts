@@ -1,47 +1,45 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import type { Check } from "@probemesh/core/check";
-import { createGuard, DEFAULT_POLICY, LAB_POLICY } from "@probemesh/core/guard";
-import { plan } from "@probemesh/core/plan";
-import { loadProfile } from "@probemesh/core/profile";
-import { createStore, ensureTable } from "@probemesh/core/store";
-import { serve, type ServerType } from "@hono/node-server";
-import { createApp } from "../api/index.js";
-import { alertUrlsFromEnv, createAlerter } from "../alerts/index.js";
-import { chatopsRoutes, runChatopsJob, type ChatopsJob } from "../chatops/index.js";
-import { DEFAULT_REGIONS, probeFunctionName } from "../config/index.js";
-import { roundDeadlineMs, staleAfterMs } from "../config/runtime.js";
+import { ensureTable } from "@probemesh/core/store";
+import { loadSettings, probeFunctionName, type Settings } from "../config/index.js";
 import { startDynamoLocal } from "../dynamo-local/index.js";
-import { createProbeHandler } from "../handlers/probe.js";
-import { runRound, type RoundReport } from "../handlers/scheduler.js";
-import { createProbeInvoker } from "../invoke/client.js";
-import { startInvokeServer, type InvokeServer } from "../invoke/index.js";
+import { apiHandlerFor } from "../handlers/api.js";
+import { chatopsWorkerFor } from "../handlers/chatops-worker.js";
+import { schedulerHandlerFor } from "../handlers/scheduler.js";
+import { startInvokeServer } from "../invoke/index.js";
 import { describeFault, startLab, type Lab } from "../lab/index.js";
+import type { LabNetwork } from "../lab/network.js";
 import { labPlan } from "../lab/profile.js";
-import { staticSite } from "./web.js";
+import type { RoundReport } from "../rounds/index.js";
+import { createRuntime, type Runtime } from "../runtime/index.js";
+import { buildMeshBundles } from "./bundle.js";
+import { startGateway } from "./gateway.js";
+import { startWorker, type RegionWorker } from "./workers.js";
+import { staticPage } from "./web.js";
 
 export interface MeshOptions {
-  /** API + web port on 127.0.0.1 (default 8787; 0 = a free port). */
+  /** The environment the settings are read from, as Lambda reads its own (default: process.env). */
+  env?: Record<string, string | undefined>;
+  /** API + web port on 127.0.0.1 (default PORT or 8787; 0 = a free port). */
   port?: number;
-  /** DynamoDB Local data directory (default .data). */
+  /** DynamoDB Local data directory (default PROBEMESH_DATA_DIR or .data). */
   dataDir?: string;
   /** Keep DynamoDB Local in memory (tests). */
   inMemory?: boolean;
-  /** Seconds between rounds (default 60); the first round starts at once unless `autoStart` is false. */
+  /** Seconds between rounds; the first round starts at once unless `autoStart` is false. */
   intervalS?: number;
   regions?: string[];
   /** region → Invoke endpoint used instead of the region's worker (e.g. a dead one, to see a region go stale). */
   endpointOverrides?: Record<string, string>;
   /** A real profile instead of the lab (PROBEMESH_PROFILE). */
   profilePath?: string;
-  /** Bearer tokens for writes (PROBEMESH_API_TOKENS). */
   apiTokens?: string[];
-  /** Slack signing secret: enables /chatops/slack locally. */
   slackSigningSecret?: string;
-  /** Hosts Slack response_urls may point to (the lab adds 127.0.0.1). */
   webhookHosts?: string[];
-  /** Incident alert webhooks (default: PROBEMESH_ALERT_SLACK_WEBHOOK / PROBEMESH_ALERT_WEBHOOK). */
-  alerts?: { slackWebhookUrl?: string; webhookUrl?: string };
+  alerts?: Settings["alerts"];
   /** Run rounds on the interval (default true). Tests call runRound() themselves. */
   autoStart?: boolean;
   /** Serve the web page built by @probemesh/web (default true). */
@@ -55,29 +53,45 @@ export interface Mesh {
   regions: string[];
   /** Region workers' Invoke endpoints. */
   workers: Record<string, string>;
+  /** The worker processes (tests kill one to see it restarted). */
+  workerProcesses: Record<string, RegionWorker>;
   dynamoEndpoint: string;
   lab?: Lab;
   checks: Check[];
+  /** The mesh process's composition root (the same factory Lambda uses). */
+  runtime: Runtime;
   /** Runs one scheduler round now (waits for one already running first). */
   runRound(): Promise<RoundReport>;
   /** Stops the scheduler, API, workers, lab and DynamoDB Local (java included). */
   stop(): Promise<void>;
 }
 
-const TABLE = "probemesh";
-const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
-/** Lambda timeout of the local probe functions, as configured on AWS. */
-const PROBE_FUNCTION_TIMEOUT_MS = 60_000;
+/** Lambda timeout of the probe functions, as configured on AWS (infra/probes.ts). */
+const PROBE_FUNCTION_TIMEOUT_MS = 55_000;
+const CHATOPS_WORKER = "probemesh-chatops-worker";
 
 /**
- * The local mesh (DESIGN.md § Local mesh): DynamoDB Local, one Invoke-API worker per region,
- * the scheduler fanning out with the real Lambda client, the API + web page, and — unless a
- * profile is given — the lab with its per-region faults.
+ * The local mesh (DESIGN.md § Local mesh): the same settings and composition root as Lambda,
+ * with local endpoints — DynamoDB Local, one worker process per region running the built
+ * probe bundle behind the Invoke API, the scheduler and API handlers called through their
+ * `handler` exports (the API through a local API Gateway), and — without a profile — the lab.
  */
 export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
   const log = options.log ?? (() => {});
-  const regions = options.regions ?? [...DEFAULT_REGIONS];
-  const intervalS = options.intervalS ?? 60;
+  const env = options.env ?? process.env;
+  const base = loadSettings(env);
+  const settings: Settings = {
+    ...base,
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.intervalS ? { intervalS: options.intervalS } : {}),
+    ...(options.regions ? { regions: options.regions, probeFunctions: Object.fromEntries(options.regions.map((r) => [r, probeFunctionName(r)])) } : {}),
+    ...(options.apiTokens ? { apiTokens: options.apiTokens } : {}),
+    ...(options.slackSigningSecret ? { slackSigningSecret: options.slackSigningSecret } : {}),
+    ...(options.webhookHosts ? { webhookHosts: options.webhookHosts } : {}),
+    ...(options.profilePath ? { profilePath: options.profilePath } : {}),
+    ...(options.alerts ? { alerts: { ...base.alerts, ...options.alerts } } : {}),
+  };
   const cleanup: Array<() => Promise<void> | void> = [];
   const stopAll = async () => {
     for (const step of cleanup.reverse()) await Promise.resolve(step()).catch((error) => log(`stop: ${String(error)}`));
@@ -85,76 +99,63 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
   };
 
   try {
-    const dynamo = await startDynamoLocal(options.inMemory ? { inMemory: true } : { dataDir: options.dataDir ?? ".data" });
+    const scratch = mkdtempSync(join(tmpdir(), "probemesh-mesh-"));
+    cleanup.push(() => rmSync(scratch, { recursive: true, force: true }));
+    const [dynamo, bundles] = await Promise.all([
+      startDynamoLocal(options.inMemory ? { inMemory: true } : { dataDir: settings.dataDir }),
+      buildMeshBundles(join(scratch, "build")),
+    ]);
     cleanup.push(() => dynamo.stop());
-    const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: "us-east-1", credentials: LOCAL_CREDENTIALS });
-    cleanup.push(() => client.destroy());
-    await ensureTable(client, TABLE);
-    const store = createStore({ client, tableName: TABLE });
+    await ensureLocalTable(dynamo.endpoint, settings.tableName);
 
     let lab: Lab | undefined;
-    let checks: Check[];
-    if (options.profilePath) {
-      checks = plan({ profile: await loadProfile(options.profilePath) }).checks;
-    } else {
-      lab = await startLab({ checks: labPlan().checks, regions });
+    let labFile: string | undefined;
+    if (!settings.profilePath && !settings.profileJson) {
+      lab = await startLab({ checks: labPlan().checks, regions: settings.regions });
       cleanup.push(() => lab!.stop());
-      checks = lab.checks;
+      labFile = join(scratch, "lab-network.json");
+      const network: LabNetwork = Object.fromEntries(settings.regions.map((region) => [region, lab!.networkFor(region)]));
+      writeFileSync(labFile, JSON.stringify(network));
       for (const fault of lab.faults) log(`lab fault  ${describeFault(fault)}`);
       if (lab.skipped.length > 0) log(`lab skips ${lab.skipped.length} checks it cannot stand in for (literal public addresses)`);
     }
-    const guard = createGuard(lab ? LAB_POLICY : DEFAULT_POLICY);
 
-    const workers: Record<string, InvokeServer> = {};
-    for (const region of regions) {
-      const probeHandler = createProbeHandler({
-        store,
-        region,
-        guard,
-        timeoutMs: 5000,
-        ...(lab ? { context: () => lab!.contextFor(region) } : {}),
-      });
-      workers[region] = await startInvokeServer({
-        region,
-        timeoutMs: PROBE_FUNCTION_TIMEOUT_MS,
-        functions: { [probeFunctionName(region)]: probeHandler },
-        onAsyncError: (name, error) => log(`${name}: asynchronous invocation failed: ${String(error)}`),
-      });
-      cleanup.push(() => workers[region]!.close());
-    }
-    const endpoints = Object.fromEntries(regions.map((region) => [region, options.endpointOverrides?.[region] ?? workers[region]!.url]));
-    const invoker = createProbeInvoker({
-      functions: Object.fromEntries(regions.map((region) => [region, probeFunctionName(region)])),
-      endpoints,
-      credentials: LOCAL_CREDENTIALS,
-    });
-    cleanup.push(() => invoker.destroy());
-
-    const webhookHosts = [...(options.webhookHosts ?? ["hooks.slack.com"]), ...(lab ? ["127.0.0.1"] : [])];
-    const alertUrls = { ...alertUrlsFromEnv(process.env), ...options.alerts };
-    const labels = new Map(checks.map((check) => [check.checkId, check.label ?? check.target]));
-    const schedulerDeps = {
-      store,
-      ...(alertUrls.slackWebhookUrl || alertUrls.webhookUrl
-        ? {
-            onTransitions: createAlerter({
-              store,
-              policy: { allowedHosts: webhookHosts },
-              describeCheck: (checkId: string) => labels.get(checkId),
-              ...alertUrls,
-            }),
-          }
-        : {}),
-      regions,
-      checks: () => checks,
-      runProbe: invoker.run,
-      roundDeadlineMs: roundDeadlineMs(intervalS),
-      staleAfterMs: staleAfterMs(intervalS),
+    // Every region worker gets the Lambda environment: the same settings, plus local endpoints.
+    const functionEnv = {
+      ...env,
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      PROBEMESH_TABLE: settings.tableName,
+      ...(settings.profilePath ? { PROBEMESH_PROFILE: settings.profilePath } : {}),
+      ...(labFile ? { PROBEMESH_LAB_NETWORK: labFile } : {}),
     };
+    const workerProcesses: Record<string, RegionWorker> = {};
+    await Promise.all(
+      settings.regions.map(async (region) => {
+        const worker = await startWorker(
+          { region, functionName: settings.probeFunctions[region]!, hostFile: bundles.invokeHost.file, handlerFile: bundles.probe.file, env: functionEnv, timeoutMs: PROBE_FUNCTION_TIMEOUT_MS },
+          log,
+        );
+        workerProcesses[region] = worker;
+        cleanup.push(() => worker.stop());
+      }),
+    );
+    const endpoints = Object.fromEntries(settings.regions.map((region) => [region, options.endpointOverrides?.[region] ?? workerProcesses[region]!.url]));
+
+    let runtime!: Runtime;
+    const getRuntime = async () => runtime;
+    const chatopsWorker = await startInvokeServer({ functions: { [CHATOPS_WORKER]: chatopsWorkerFor(getRuntime) }, timeoutMs: 120_000 });
+    cleanup.push(() => chatopsWorker.close());
+    runtime = await createRuntime(
+      { ...settings, dynamodbEndpoint: dynamo.endpoint, lambdaEndpoints: endpoints, chatopsWorker: CHATOPS_WORKER, chatopsEndpoint: chatopsWorker.url },
+      lab ? { checks: lab.checks } : {},
+    );
+    cleanup.push(() => runtime.destroy());
+
+    const scheduler = schedulerHandlerFor(getRuntime);
     let running: Promise<RoundReport> | undefined;
     const round = async (): Promise<RoundReport> => {
       while (running) await running.catch(() => {});
-      running = runRound(schedulerDeps);
+      running = scheduler({ time: new Date().toISOString() });
       try {
         return await running;
       } finally {
@@ -165,61 +166,32 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
       await running?.catch(() => {});
     });
 
-    const planProduct = (product: string, geo?: string) => plan({ product, ...(geo ? { geo } : {}) }).checks;
-    const workerDeps = { store, dispatchProbe: invoker.dispatch, webhookPolicy: { allowedHosts: webhookHosts } };
-    const chatopsWorker = await startInvokeServer({
-      functions: { "probemesh-chatops-worker": (job: ChatopsJob) => runChatopsJob(job, workerDeps) },
-      timeoutMs: 120_000,
+    const gateway = await startGateway({
+      handler: apiHandlerFor(getRuntime),
+      ...(options.web === false ? {} : { page: await staticPage(log) }),
+      port: settings.port,
     });
-    cleanup.push(() => chatopsWorker.close());
-    const lambda = new LambdaClient({ region: "us-east-1", endpoint: chatopsWorker.url, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
-    cleanup.push(() => lambda.destroy());
+    cleanup.push(() => gateway.close());
 
-    const app = createApp({
-      store,
-      regions,
-      apiTokens: options.apiTokens ?? [],
-      checks: () => checks,
-      planProduct,
-      dispatchProbe: invoker.dispatch,
-      guard,
-      staleAfterMs: staleAfterMs(intervalS),
-      chatops: chatopsRoutes({
-        ...(options.slackSigningSecret ? { signingSecret: options.slackSigningSecret } : {}),
-        store,
-        regions,
-        guard,
-        planProduct,
-        checks: () => checks,
-        dispatch: async (job) => {
-          await lambda.send(new InvokeCommand({ FunctionName: "probemesh-chatops-worker", InvocationType: "Event", Payload: JSON.stringify(job) }));
-        },
-        webhookPolicy: { allowedHosts: webhookHosts },
-      }),
-      ...(options.web === false ? {} : { web: await staticSite(log) }),
-    });
-    const server = await listen(app.fetch, options.port ?? 8787);
-    cleanup.push(() => closeServer(server.server));
-    const url = `http://127.0.0.1:${server.port}`;
-
-    let timer: NodeJS.Timeout | undefined;
     if (options.autoStart !== false) {
       const tick = () =>
         round()
           .then((report) => log(roundLine(report)))
           .catch((error) => log(`round failed: ${String(error)}`));
       void tick();
-      timer = setInterval(tick, intervalS * 1000);
+      const timer = setInterval(tick, settings.intervalS * 1000);
       cleanup.push(() => clearInterval(timer));
     }
 
     return {
-      url,
-      regions,
-      workers: Object.fromEntries(regions.map((region) => [region, workers[region]!.url])),
+      url: gateway.url,
+      regions: settings.regions,
+      workers: endpoints,
+      workerProcesses,
       dynamoEndpoint: dynamo.endpoint,
       ...(lab ? { lab } : {}),
-      checks,
+      checks: runtime.checks(),
+      runtime,
       runRound: round,
       stop: stopAll,
     };
@@ -229,24 +201,19 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
   }
 }
 
+async function ensureLocalTable(endpoint: string, table: string): Promise<void> {
+  const client = new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  try {
+    await ensureTable(client, table);
+  } finally {
+    client.destroy();
+  }
+}
+
 /** One log line per round: per-region pass/fail/inconclusive or why the region did not answer. */
 export function roundLine(report: RoundReport): string {
   const parts = report.regions.map(({ region, ok, summary, error }) =>
     ok && summary ? `${region} ${summary.counts.pass}✓ ${summary.counts.fail}✗ ${summary.counts.inconclusive}? (${summary.durationMs} ms)` : `${region} no answer: ${error}`,
   );
   return `round ${report.roundId}: ${report.checks} checks | ${parts.join(" | ")}${report.opened || report.resolved ? ` | incidents +${report.opened} -${report.resolved}` : ""}`;
-}
-
-function listen(fetch: (request: Request) => Response | Promise<Response>, port: number): Promise<{ server: ServerType; port: number }> {
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port, hostname: "127.0.0.1" }, (info) => resolve({ server, port: info.port }));
-    server.once("error", reject);
-  });
-}
-
-function closeServer(server: ServerType): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    if ("closeAllConnections" in server) (server as { closeAllConnections(): void }).closeAllConnections();
-  });
 }

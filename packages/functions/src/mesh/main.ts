@@ -3,7 +3,7 @@
  * Ctrl-C / SIGTERM stop everything, DynamoDB Local's java included.
  */
 import { setMaxListeners } from "node:events";
-import { ConfigError, loadConfig } from "../config/index.js";
+import { ConfigError, loadSettings } from "../config/index.js";
 import { startMesh, type Mesh } from "./index.js";
 
 const started = Date.now();
@@ -15,7 +15,7 @@ const log = (line: string) => console.log(`[mesh] ${line}`);
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadConfig();
+    config = loadSettings();
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`probemesh: ${error.message}`);
@@ -40,15 +40,8 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void stop("SIGTERM"));
 
   let firstRound = true;
+  // The mesh reads the same settings from the same environment as the Lambda handlers do.
   mesh = await startMesh({
-    port: config.port,
-    dataDir: config.dataDir,
-    intervalS: config.intervalS,
-    regions: config.regions,
-    apiTokens: config.apiTokens,
-    webhookHosts: config.webhookHosts,
-    ...(config.profilePath ? { profilePath: config.profilePath } : {}),
-    ...(config.slackSigningSecret ? { slackSigningSecret: config.slackSigningSecret } : {}),
     log: (line) => {
       log(line);
       if (firstRound && line.startsWith("round ")) {

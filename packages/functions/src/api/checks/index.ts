@@ -1,5 +1,6 @@
 import type { Check } from "@probemesh/core/check";
 import type { LatestEntry } from "@probemesh/core/store";
+import { readVerdicts } from "@probemesh/core/verdict";
 import { Hono } from "hono";
 import * as v from "valibot";
 import type { AppDeps } from "../deps.js";
@@ -23,7 +24,8 @@ export const HistoryQuery = v.strictObject({
 
 /** Checks known from the plan and from the store, labelled, with per-region latest results. */
 export async function checkViews(deps: AppDeps) {
-  const [planned, latest] = await Promise.all([deps.checks(), deps.store.latest()]);
+  const [planned, latest, model] = await Promise.all([deps.checks(), deps.store.latest(), deps.store.verdicts()]);
+  const reading = readVerdicts(model, deps.regions, deps.now?.() ?? new Date(), deps.staleAfterMs);
   const byId = new Map<string, { check: Check; entries: LatestEntry[] }>();
   for (const check of planned) byId.set(check.checkId, { check, entries: [] });
   for (const entry of latest) {
@@ -31,13 +33,16 @@ export async function checkViews(deps: AppDeps) {
     if (known) known.entries.push(entry);
     else byId.set(entry.checkId, { check: { checkId: entry.checkId, target: entry.result.target }, entries: [entry] });
   }
-  return [...byId.values()].map(({ check, entries }) => ({
+  return [...byId.values()].map(({ check, entries }) => {
+    const judged = reading.verdictOf(check.checkId);
+    return {
     checkId: check.checkId,
     label: check.label ?? check.target,
     product: check.product ?? null,
     component: check.component ?? null,
     level: check.level ?? null,
     target: check.target,
+    verdict: judged.verdict,
     regions: Object.fromEntries(
       entries.map((entry) => [
         entry.region,
@@ -48,11 +53,13 @@ export async function checkViews(deps: AppDeps) {
           at: entry.result.at,
           state: entry.state,
           since: entry.since,
+          stale: judged.regions[entry.region] === "stale",
           detail: entry.result.detail ?? null,
         },
       ]),
     ),
-  }));
+  };
+  });
 }
 
 export function checksRoutes(deps: AppDeps): Hono {
@@ -88,7 +95,7 @@ export const checksDocs: RouteDoc[] = [
     method: "get",
     path: "/v1/checks",
     summary: "Current status of every check, per region",
-    responses: { 200: "{ checks: [{ checkId, label, product, component, level, target, regions: { [region]: { status, outcome, durationMs, at, state, since, detail } } }] }" },
+    responses: { 200: "{ checks: [{ checkId, label, product, component, level, target, verdict, regions: { [region]: { status, outcome, durationMs, at, state, since, stale, detail } } }] }" },
   },
   {
     method: "get",

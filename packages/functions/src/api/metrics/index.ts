@@ -1,7 +1,7 @@
 import type { LatestEntry } from "@probemesh/core/store";
+import { countVerdicts, readVerdicts, regionViews, type ReadVerdict, type RegionView } from "@probemesh/core/verdict";
 import { Hono, type MiddlewareHandler } from "hono";
 import type { AppDeps } from "../deps.js";
-import { regionViews, type RegionView } from "../regions/index.js";
 import type { RouteDoc } from "../validate.js";
 
 /** Latency histogram bounds in seconds (probe latencies: loopback ms up to multi-second timeouts). */
@@ -30,14 +30,16 @@ export class RequestCounter {
 export function metricsRoutes(deps: AppDeps, requests: RequestCounter): Hono {
   return new Hono().get("/metrics", async (c) => {
     const now = deps.now?.() ?? new Date();
-    const [latest, heartbeats] = await Promise.all([deps.store.latest(), deps.store.heartbeats()]);
-    const text = renderMetrics(latest, regionViews(deps.regions, heartbeats, now, deps.staleAfterMs), requests);
+    const [latest, heartbeats, model] = await Promise.all([deps.store.latest(), deps.store.heartbeats(), deps.store.verdicts()]);
+    const reading = readVerdicts(model, deps.regions, now, deps.staleAfterMs);
+    const verdicts = Object.keys(model?.checks ?? {}).map((checkId) => reading.verdictOf(checkId));
+    const text = renderMetrics(latest, verdicts, regionViews(deps.regions, heartbeats, now, deps.staleAfterMs), requests);
     return c.body(text, 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
   });
 }
 
 /** Prometheus text exposition of the latest picture: per-region check counts, failures, latency. */
-export function renderMetrics(latest: LatestEntry[], regions: RegionView[], requests: RequestCounter): string {
+export function renderMetrics(latest: LatestEntry[], verdicts: ReadVerdict[], regions: RegionView[], requests: RequestCounter): string {
   const out: string[] = [];
   const family = (name: string, type: string, help: string) => out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
 
@@ -50,11 +52,14 @@ export function renderMetrics(latest: LatestEntry[], regions: RegionView[], requ
   for (const [labels, count] of countBy(failing, (e) => ({ region: e.region, outcome: e.result.outcome }))) {
     out.push(`probemesh_check_failures${labels} ${count}`);
   }
-  family("probemesh_check_up", "gauge", "1 when the check is up in the region after thresholds, 0 when down (unknown checks are absent).");
-  for (const entry of latest) {
-    if (entry.state === "unknown") continue;
-    out.push(`probemesh_check_up${labelText({ check_id: entry.checkId, region: entry.region })} ${entry.state === "up" ? 1 : 0}`);
+  family("probemesh_check_up", "gauge", "1 when the check is up in the region after thresholds, 0 when down (unknown or stale: absent).");
+  for (const { checkId, regions: states } of verdicts) {
+    for (const [region, state] of Object.entries(states)) {
+      if (state === "up" || state === "down") out.push(`probemesh_check_up${labelText({ check_id: checkId, region })} ${state === "up" ? 1 : 0}`);
+    }
   }
+  family("probemesh_check_verdicts", "gauge", "Checks by cross-region verdict (the stored verdict model).");
+  for (const [verdict, count] of Object.entries(countVerdicts(verdicts))) out.push(`probemesh_check_verdicts${labelText({ verdict })} ${count}`);
   family("probemesh_probe_duration_seconds", "histogram", "Duration of the latest probe of every check, per probe region.");
   const byRegion = new Map<string, number[]>();
   for (const entry of latest) byRegion.set(entry.region, [...(byRegion.get(entry.region) ?? []), entry.result.durationMs / 1000]);

@@ -1,0 +1,131 @@
+import type { Outcome, ProbeResult } from "../result/index.js";
+import type { CheckVerdict, LatestEntry, RegionHeartbeat, RegionState, Verdict } from "../store/types.js";
+import { isStale, regionIsStale } from "./freshness.js";
+import { crossRegionVerdict, defaultQuorum } from "./quorum.js";
+
+/**
+ * The verdict read model: computed once per round by `judgeChecks` (the store's `evaluate`
+ * stores it), read by the API, Slack, /metrics and the page through `readVerdicts`. No other
+ * module turns region states into a verdict.
+ */
+
+/** What the verdict of a round is computed from. */
+export interface JudgeInput {
+  latest: readonly LatestEntry[];
+  heartbeats: readonly RegionHeartbeat[];
+  /** Regions (and agent locations) that count for the verdict. */
+  regions: readonly string[];
+  now: Date;
+  staleAfterMs: number;
+  /** Regions that must be down for `down` (default: a majority of `regions`). */
+  quorum?: number;
+}
+
+/** One check's verdict plus what its failing regions saw (for incidents). */
+export interface Judgement extends CheckVerdict {
+  /** Regions whose state is `down`. */
+  failing: string[];
+  /** Outcomes of the failing regions' latest failed results. */
+  outcomes: Partial<Record<Outcome, number>>;
+}
+
+/**
+ * Cross-region verdict of every check with a latest result. A region counts with its
+ * threshold state only while both its heartbeat and the check's result are fresh; otherwise
+ * it is `stale` (unknown, never down).
+ */
+export function judgeChecks(input: JudgeInput): Judgement[] {
+  const quorum = input.quorum ?? defaultQuorum(input.regions.length);
+  const heartbeat = new Map(input.heartbeats.map((h) => [h.region, h]));
+  const byCheck = new Map<string, Map<string, LatestEntry>>();
+  for (const entry of input.latest) {
+    const regions = byCheck.get(entry.checkId) ?? new Map<string, LatestEntry>();
+    regions.set(entry.region, entry);
+    byCheck.set(entry.checkId, regions);
+  }
+  return [...byCheck]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([checkId, entries]) => {
+      const regions: Record<string, RegionState | "stale"> = {};
+      for (const region of input.regions) {
+        const entry = entries.get(region);
+        const stale = !entry || isStale(entry.result.at, input.now, input.staleAfterMs) || regionIsStale(heartbeat.get(region), input.now, input.staleAfterMs);
+        regions[region] = stale ? "stale" : entry.state;
+      }
+      const failing = input.regions.filter((region) => regions[region] === "down");
+      const outcomes: Partial<Record<Outcome, number>> = {};
+      for (const region of failing) {
+        // A down region already passing again (not yet recovered) adds no failure outcome.
+        const { outcome, status } = entries.get(region)!.result;
+        if (status !== "pass") outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+      }
+      return { checkId, verdict: crossRegionVerdict(regions, quorum), regions, failing, outcomes };
+    });
+}
+
+/** The stored verdict model: one evaluation of every check. */
+export interface VerdictModel {
+  evaluatedAt: string;
+  regions: string[];
+  quorum: number;
+  checks: Record<string, { verdict: Verdict; since: string; regions: Record<string, RegionState | "stale"> }>;
+}
+
+/** One check's verdict as readers see it; `since` is null when the check has no verdict yet. */
+export interface ReadVerdict {
+  checkId: string;
+  verdict: Verdict;
+  since: string | null;
+  regions: Record<string, RegionState | "stale">;
+}
+
+/** The verdict model as a reader sees it now. */
+export interface VerdictReading {
+  /** When the model was computed; null when no round has been evaluated yet. */
+  evaluatedAt: string | null;
+  /** False when no evaluation is recent enough to be believed (every verdict then reads `unknown`). */
+  fresh: boolean;
+  regions: string[];
+  /** The verdict of one check; a check the model does not know is `unknown` in every region. */
+  verdictOf(checkId: string): ReadVerdict;
+}
+
+/**
+ * Reads a stored model under the one freshness rule: an evaluation older than `staleAfterMs`
+ * (the scheduler stopped) makes every check `unknown` with every region `stale`.
+ */
+export function readVerdicts(model: VerdictModel | undefined, regions: readonly string[], now: Date, staleAfterMs: number): VerdictReading {
+  const fresh = model !== undefined && !isStale(model.evaluatedAt, now, staleAfterMs);
+  const names = [...regions];
+  const unknown = (checkId: string, state: "stale" | "unknown"): ReadVerdict => ({
+    checkId,
+    verdict: "unknown",
+    since: null,
+    regions: Object.fromEntries(names.map((region) => [region, state])),
+  });
+  return {
+    evaluatedAt: model?.evaluatedAt ?? null,
+    fresh,
+    regions: names,
+    verdictOf(checkId) {
+      const stored = model?.checks[checkId];
+      if (!fresh) return unknown(checkId, "stale");
+      if (!stored) return unknown(checkId, "unknown");
+      const states = Object.fromEntries(names.map((region) => [region, stored.regions[region] ?? "unknown"])) as Record<string, RegionState | "stale">;
+      return { checkId, verdict: stored.verdict, since: stored.since, regions: states };
+    },
+  };
+}
+
+/** A one-shot result as a region state: pass is up, fail is down, inconclusive unknown, none stale. */
+export function oneShotState(result: Pick<ProbeResult, "status"> | undefined): RegionState | "stale" {
+  if (!result) return "stale";
+  return result.status === "pass" ? "up" : result.status === "fail" ? "down" : "unknown";
+}
+
+/** Counts of verdicts, for summaries. */
+export function countVerdicts(verdicts: Iterable<{ verdict: Verdict }>): Record<Verdict, number> {
+  const summary = { up: 0, degraded: 0, down: 0, unknown: 0 };
+  for (const { verdict } of verdicts) summary[verdict] += 1;
+  return summary;
+}

@@ -1,0 +1,96 @@
+import type { Check } from "@probemesh/core/check";
+import type { Incident, Store } from "@probemesh/core/store";
+import type { ProbeInvocation, ProbeSummary } from "../invoke/payloads.js";
+import type { Runtime } from "../runtime/index.js";
+
+/** What the scheduler hands to the alert hook after each evaluation. */
+export interface IncidentTransitions {
+  opened: Incident[];
+  resolved: Incident[];
+}
+
+export interface RoundDeps {
+  store: Pick<Store, "recordHeartbeat" | "evaluate">;
+  regions: string[];
+  /** The checks to probe this round (plan of the profile). */
+  checks(): Check[] | Promise<Check[]>;
+  /** RequestResponse invocation of one region's probe function; throws when the region does not answer. */
+  runProbe(invocation: ProbeInvocation): Promise<ProbeSummary>;
+  /** Called with each evaluation's incident transitions (alerts). */
+  onTransitions?: (transitions: IncidentTransitions) => Promise<void>;
+  /** Time budget each region gets for the whole round. */
+  roundDeadlineMs: number;
+  /** A region silent for longer than this is stale (counts as unknown, never as down). */
+  staleAfterMs: number;
+  quorum?: number;
+  now?: () => Date;
+}
+
+export interface RoundReport {
+  roundId: string;
+  at: string;
+  checks: number;
+  regions: Array<{ region: string; ok: boolean; summary?: ProbeSummary; error?: string }>;
+  opened: number;
+  resolved: number;
+}
+
+/**
+ * One scheduled round: fan the checks out to every region's probe function in parallel, record
+ * each region's heartbeat (a region that does not answer is recorded as not ok — its checks go
+ * stale, they are never written as failures), then evaluate verdicts and hand incident
+ * transitions to the alert hook.
+ */
+export async function runRound(deps: RoundDeps, roundId?: string): Promise<RoundReport> {
+  const now = deps.now ?? (() => new Date());
+  const at = now().toISOString();
+  const id = roundId ?? at;
+  const checks = await deps.checks();
+  const regions = await Promise.all(
+    deps.regions.map(async (region) => {
+      try {
+        const summary = await deps.runProbe({ region, roundId: id, checks, deadlineMs: deps.roundDeadlineMs });
+        await deps.store.recordHeartbeat({ region, roundId: id, at: now().toISOString(), ok: true, checks: summary.checks });
+        return { region, ok: true, summary };
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        await deps.store.recordHeartbeat({ region, roundId: id, at: now().toISOString(), ok: false, error: message.slice(0, 500) });
+        return { region, ok: false, error: message };
+      }
+    }),
+  );
+  const evaluation = await deps.store.evaluate({
+    now: now(),
+    regions: deps.regions,
+    staleAfterMs: deps.staleAfterMs,
+    ...(deps.quorum !== undefined ? { quorum: deps.quorum } : {}),
+  });
+  if (deps.onTransitions && (evaluation.opened.length > 0 || evaluation.resolved.length > 0)) {
+    try {
+      await deps.onTransitions({ opened: evaluation.opened, resolved: evaluation.resolved });
+    } catch (error) {
+      console.error("scheduler: alert hook failed:", error);
+    }
+  }
+  return { roundId: id, at, checks: checks.length, regions, opened: evaluation.opened.length, resolved: evaluation.resolved.length };
+}
+
+/** The round id of a scheduled event: its scheduled time, so a retried delivery is the same round. */
+export function roundIdOf(event: { time?: unknown }): string | undefined {
+  return typeof event.time === "string" && !Number.isNaN(Date.parse(event.time)) ? new Date(event.time).toISOString() : undefined;
+}
+
+/** The scheduler's dependencies from the composition root. */
+export function roundDepsOf(runtime: Runtime): RoundDeps {
+  const { settings } = runtime;
+  return {
+    store: runtime.store,
+    regions: settings.regions,
+    checks: () => runtime.checks(),
+    runProbe: (invocation) => runtime.invoker.run(invocation),
+    onTransitions: (transitions) => runtime.alert(transitions),
+    roundDeadlineMs: runtime.roundDeadlineMs,
+    staleAfterMs: runtime.staleAfterMs,
+    ...(settings.quorum !== undefined ? { quorum: settings.quorum } : {}),
+  };
+}

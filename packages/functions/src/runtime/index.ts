@@ -1,0 +1,146 @@
+import { readFileSync } from "node:fs";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import type { Check } from "@probemesh/core/check";
+import { createGuard, DEFAULT_POLICY, LAB_POLICY, withOverrides, type Guard } from "@probemesh/core/guard";
+import { plan } from "@probemesh/core/plan";
+import type { ProbeContext } from "@probemesh/core/probers";
+import { loadProfile, parseProfile, type Profile } from "@probemesh/core/profile";
+import { createStore, type Store } from "@probemesh/core/store";
+import { staleAfterMs } from "@probemesh/core/verdict";
+import { createAlerter, type Transitions } from "../alerts/index.js";
+import { ConfigError, loadSettings, type Settings } from "../config/index.js";
+import { createProbeInvoker, type ProbeInvoker } from "../invoke/client.js";
+import { labContext, type LabNetwork } from "../lab/network.js";
+
+/**
+ * The composition root: every dependency of every handler and of the local mesh, built from
+ * one `Settings` object. Lambda builds it from its environment once per cold start; the local
+ * mesh builds it from the same settings plus local endpoints (DynamoDB Local, the Invoke API
+ * ports) and, without a profile, the lab's checks.
+ */
+export interface Runtime {
+  settings: Settings;
+  store: Store;
+  /** SSRF guard for on-demand targets: DEFAULT_POLICY (LAB_POLICY in the lab) plus the operator's overrides. */
+  guard: Guard;
+  invoker: ProbeInvoker;
+  profile?: Profile;
+  /** The scheduled checks (the profile's plan, or the lab's). */
+  checks(): Check[];
+  /** A human label of a scheduled check. */
+  describeCheck(checkId: string): string | undefined;
+  /** Expands a product (and vendor geo) into checks; throws on an unknown product or geo. */
+  planProduct(product: string, geo?: string): Check[];
+  /** Sends incident transitions to the configured alert webhooks. */
+  alert(transitions: Transitions): Promise<void>;
+  /** The network context of probes run in `region` (lab network or the profile's proxy). */
+  probeContext(region: string): Partial<ProbeContext>;
+  /** Starts the chat-ops worker function asynchronously (InvocationType Event). */
+  dispatchChatopsJob(job: unknown): Promise<void>;
+  /** The freshness window of regions and results (core/verdict). */
+  staleAfterMs: number;
+  /** Each region's budget for one round: most of the interval, never more than 50 s. */
+  roundDeadlineMs: number;
+  /** Closes the SDK clients. */
+  destroy(): void;
+}
+
+/** What only the local mesh adds: the lab's checks (its stand-ins replace the real hosts). */
+export interface LocalExtras {
+  checks?: Check[];
+}
+
+/** Fake credentials for local endpoints (DynamoDB Local and the Invoke emulator accept any). */
+const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
+
+/** Builds every dependency from `settings`. */
+export async function createRuntime(settings: Settings, extras: LocalExtras = {}): Promise<Runtime> {
+  const dynamoLocal = settings.dynamodbEndpoint !== undefined && !settings.awsCredentials;
+  const tableRegion = dynamoLocal ? undefined : tableRegionFor(settings);
+  const client = new DynamoDBClient({
+    ...(settings.dynamodbEndpoint ? { endpoint: settings.dynamodbEndpoint } : {}),
+    ...(dynamoLocal ? { region: settings.awsRegion ?? "us-east-1", credentials: LOCAL_CREDENTIALS } : {}),
+    ...(tableRegion ? { region: tableRegion } : {}),
+  });
+  const store = createStore({ client, tableName: settings.tableName, thresholds: settings.thresholds });
+  const invokeLocally = Object.keys(settings.lambdaEndpoints).length > 0 && !settings.awsCredentials;
+  const invoker = createProbeInvoker({
+    functions: settings.probeFunctions,
+    endpoints: settings.lambdaEndpoints,
+    ...(invokeLocally ? { credentials: LOCAL_CREDENTIALS } : {}),
+  });
+  const profile = await profileOf(settings);
+  const lab = settings.labNetworkFile ? readLabNetwork(settings.labNetworkFile) : undefined;
+  const inLab = lab !== undefined || extras.checks !== undefined;
+  const checks = extras.checks ?? (profile ? plan({ profile }).checks : []);
+  const labels = new Map(checks.map((check) => [check.checkId, check.label ?? check.target]));
+  const webhookHosts = [...settings.webhookHosts, ...(inLab ? ["127.0.0.1"] : [])];
+  const alert = createAlerter({ store, policy: { allowedHosts: webhookHosts }, describeCheck: (id) => labels.get(id), ...settings.alerts });
+
+  let lambda: LambdaClient | undefined;
+  return {
+    settings: { ...settings, webhookHosts },
+    store,
+    guard: createGuard(withOverrides(inLab ? LAB_POLICY : DEFAULT_POLICY, settings.guard)),
+    invoker,
+    ...(profile ? { profile } : {}),
+    checks: () => checks,
+    describeCheck: (checkId) => labels.get(checkId),
+    planProduct: (product, geo) => plan({ product, ...(geo ? { geo } : {}) }).checks,
+    alert,
+    probeContext(region) {
+      const network = lab?.[region];
+      if (network) return labContext(network);
+      return profile?.proxy ? { proxy: profile.proxy } : {};
+    },
+    async dispatchChatopsJob(job) {
+      const worker = settings.chatopsWorker;
+      if (!worker) throw new ConfigError("PROBEMESH_CHATOPS_WORKER", "unset: chat-ops cannot start its worker");
+      lambda ??= new LambdaClient({
+        maxAttempts: 1,
+        ...(settings.chatopsEndpoint && !settings.awsCredentials ? { endpoint: settings.chatopsEndpoint, region: "us-east-1", credentials: LOCAL_CREDENTIALS } : {}),
+      });
+      await lambda.send(new InvokeCommand({ FunctionName: worker, InvocationType: "Event", Payload: JSON.stringify(job) }));
+    },
+    staleAfterMs: staleAfterMs(settings.intervalS),
+    roundDeadlineMs: Math.min(settings.intervalS * 800, 50_000),
+    destroy() {
+      client.destroy();
+      invoker.destroy();
+      lambda?.destroy();
+    },
+  };
+}
+
+let cached: Promise<Runtime> | undefined;
+
+/** The runtime of a Lambda process, built from its environment on first use. */
+export function runtimeFromEnv(env: Record<string, string | undefined> = process.env): Promise<Runtime> {
+  cached ??= createRuntime(loadSettings(env));
+  return cached;
+}
+
+/**
+ * The table lives in its home region (plus optional replicas); a probe function in another
+ * region must talk to the home table unless a replica sits beside it.
+ */
+export function tableRegionFor(settings: Pick<Settings, "awsRegion" | "tableRegion" | "tableReplicas">): string | undefined {
+  if (settings.awsRegion && settings.tableReplicas.includes(settings.awsRegion)) return settings.awsRegion;
+  return settings.tableRegion;
+}
+
+/** PROBEMESH_PROFILE_JSON (AWS) or PROBEMESH_PROFILE (a file); none = no scheduled checks. */
+async function profileOf(settings: Pick<Settings, "profileJson" | "profilePath">): Promise<Profile | undefined> {
+  if (settings.profileJson) return parseProfile(settings.profileJson, "PROBEMESH_PROFILE_JSON.json");
+  if (settings.profilePath) return loadProfile(settings.profilePath);
+  return undefined;
+}
+
+function readLabNetwork(file: string): LabNetwork {
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as LabNetwork;
+  } catch (error) {
+    throw new ConfigError("PROBEMESH_LAB_NETWORK", `cannot read ${file}: ${(error as Error).message}`);
+  }
+}
