@@ -144,6 +144,6 @@ describe("Lambda handlers fed with real event shapes", () => {
     );
     const res = await fetch(`${worker.url}/2015-03-31/functions/probe-use1/invocations`, { method: "POST", body: "{}" });
     expect(res.headers.get("x-amz-function-error")).toBe("Unhandled");
-    expect((await res.json()).errorType).toBe("InvalidInvocationError");
+    expect((await res.json()).errorType).toBe("InvalidPayloadError");
   });
 });

@@ -68,7 +68,11 @@ describe("evaluate: verdicts and incidents", () => {
 
   it("treats silent regions as stale (unknown), never as down, and keeps an open incident open", async () => {
     const { store, clock, round } = await setup();
-    // The first result ever sets the state, so two regions are down at once: quorum reached.
+    // Thresholds apply from the first result: a new check's first failure opens nothing.
+    const first = await round({ "us-east-1": "fail", "eu-west-1": "fail", "ap-southeast-2": "pass" });
+    expect(first.verdicts[0]).toMatchObject({ verdict: "unknown", regions: { "us-east-1": "unknown", "eu-west-1": "unknown", "ap-southeast-2": "up" } });
+    expect(first.opened).toEqual([]);
+    // The second failure in a row: two regions down at once, quorum reached.
     const opened = await round({ "us-east-1": "fail", "eu-west-1": "fail", "ap-southeast-2": "pass" });
     expect(opened.verdicts[0]!.verdict).toBe("down");
     expect(opened.opened).toHaveLength(1);
@@ -85,13 +89,14 @@ describe("evaluate: verdicts and incidents", () => {
     expect(stillOpen).toHaveLength(1);
     expect(stillOpen[0]!.resolvedAt).toBeUndefined();
 
-    // Only one region comes back, failing: a lone fresh failure is degraded, not down.
+    // Only one region comes back, still failing (its state stayed down): a lone fresh failure is degraded, not down.
     const lone = await round({ "eu-west-1": "fail" });
     expect(lone.verdicts[0]).toMatchObject({ verdict: "degraded", regions: { "us-east-1": "stale", "eu-west-1": "down" } });
   });
 
   it("honours a custom quorum and reports since when the verdict holds", async () => {
     const { store, clock, round } = await setup();
+    await round({ ...all("pass"), "eu-west-1": "fail" });
     await round({ ...all("pass"), "eu-west-1": "fail" });
     const strict = await store.evaluate({ now: clock.now(), regions: REGIONS, quorum: 1, staleAfterMs: minutes(3) });
     expect(strict.verdicts[0]!.verdict).toBe("down");
