@@ -44,6 +44,8 @@ export interface MeshOptions {
   autoStart?: boolean;
   /** Serve the web page built by @probemesh/web (default true). */
   web?: boolean;
+  /** Wait before a dead region worker is restarted (default 500 ms; tests widen it). */
+  workerRestartDelayMs?: number;
   log?: (line: string) => void;
 }
 
@@ -132,7 +134,7 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
     await Promise.all(
       settings.regions.map(async (region) => {
         const worker = await startWorker(
-          { region, functionName: settings.probeFunctions[region]!, hostFile: bundles.invokeHost.file, handlerFile: bundles.probe.file, env: functionEnv, timeoutMs: PROBE_FUNCTION_TIMEOUT_MS },
+          { region, functionName: settings.probeFunctions[region]!, hostFile: bundles.invokeHost.file, handlerFile: bundles.probe.file, env: functionEnv, timeoutMs: PROBE_FUNCTION_TIMEOUT_MS, ...(options.workerRestartDelayMs ? { restartDelayMs: options.workerRestartDelayMs } : {}) },
           log,
         );
         workerProcesses[region] = worker;

@@ -17,6 +17,8 @@ export interface WorkerSpec {
   /** The function's environment (the Lambda environment: settings + local endpoints). */
   env: Record<string, string | undefined>;
   timeoutMs: number;
+  /** Wait before a restart (default 500 ms). */
+  restartDelayMs?: number;
 }
 
 export interface RegionWorker {
@@ -24,6 +26,8 @@ export interface RegionWorker {
   url: string;
   /** The current process's pid. */
   pid(): number | undefined;
+  /** Resolves when a worker process has exited `count` times in all (not counting stop()). */
+  exited(count: number): Promise<void>;
   /** Resolves when the worker has been restarted `count` times in all. */
   restarted(count: number): Promise<void>;
   stop(): Promise<void>;
@@ -36,7 +40,9 @@ export async function startWorker(spec: WorkerSpec, log: (line: string) => void)
   let child: ChildProcess | undefined;
   let stopping = false;
   let restarts = 0;
+  let exits = 0;
   const waiters: Array<{ count: number; resolve: () => void }> = [];
+  const exitWaiters: Array<{ count: number; resolve: () => void }> = [];
 
   const launch = (port: number) =>
     new Promise<string>((resolve, reject) => {
@@ -68,10 +74,13 @@ export async function startWorker(spec: WorkerSpec, log: (line: string) => void)
       proc.once("exit", (code, signal) => {
         if (!ready) return reject(new Error(`worker ${spec.region} exited before listening (${signal ?? code})`));
         if (stopping) return;
+        exits += 1;
+        for (const waiter of exitWaiters.filter((w) => exits >= w.count)) waiter.resolve();
         log(`worker ${spec.region} (pid ${proc.pid}) exited (${signal ?? `code ${code}`}): restarting; the region reads stale until it answers again`);
         setTimeout(() => {
           if (stopping) return;
-          launch(port).then(
+          // Same port again: the invoker's endpoint for this region does not change.
+          launch(Number(new URL(url).port)).then(
             () => {
               restarts += 1;
               log(`worker ${spec.region} restarted (pid ${child?.pid})`);
@@ -79,15 +88,17 @@ export async function startWorker(spec: WorkerSpec, log: (line: string) => void)
             },
             (error) => log(`worker ${spec.region} failed to restart: ${(error as Error).message}`),
           );
-        }, RESTART_DELAY_MS);
+        }, spec.restartDelayMs ?? RESTART_DELAY_MS);
       });
     });
 
-  const url = await launch(0);
+  let url = "";
+  url = await launch(0);
   return {
     region: spec.region,
     url,
     pid: () => child?.pid,
+    exited: (count) => (exits >= count ? Promise.resolve() : new Promise((resolve) => exitWaiters.push({ count, resolve }))),
     restarted: (count) => (restarts >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ count, resolve }))),
     async stop() {
       stopping = true;
