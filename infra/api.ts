@@ -1,6 +1,6 @@
 import { chatops } from "./chatops.js";
 import { settings } from "./config.js";
-import { logging, profileFiles, sharedEnvironment } from "./environment.js";
+import { logging, profileFiles, sharedEnvironment, FUNCTION_RUNTIME } from "./environment.js";
 import { apiGrants } from "./permissions.js";
 import { probeFunctionArns, probeFunctionsJson } from "./probes.js";
 import { apiTokens } from "./secrets.js";
@@ -10,6 +10,7 @@ import { tableArns } from "./storage.js";
 export const apiFunction = new sst.aws.Function("ApiHandler", {
   description: "probemesh API",
   handler: "packages/functions/src/handlers/api.handler",
+  runtime: FUNCTION_RUNTIME,
   memory: "512 MB",
   timeout: "20 seconds",
   environment: {

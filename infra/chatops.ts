@@ -1,4 +1,4 @@
-import { logging, profileFiles, sharedEnvironment } from "./environment.js";
+import { logging, profileFiles, sharedEnvironment, FUNCTION_RUNTIME } from "./environment.js";
 import { chatopsGrants, chatopsWorkerGrants } from "./permissions.js";
 import { probeFunctionArns, probeFunctionsJson } from "./probes.js";
 import { slackSigningSecret } from "./secrets.js";
@@ -8,6 +8,7 @@ import { tableArns } from "./storage.js";
 export const chatopsWorker = new sst.aws.Function("ChatopsWorker", {
   description: "probemesh chat-ops worker",
   handler: "packages/functions/src/handlers/chatops-worker.handler",
+  runtime: FUNCTION_RUNTIME,
   memory: "512 MB",
   timeout: "2 minutes",
   retries: 0,
@@ -24,6 +25,7 @@ export const chatopsWorker = new sst.aws.Function("ChatopsWorker", {
 export const chatops = new sst.aws.Function("Chatops", {
   description: "probemesh Slack slash command",
   handler: "packages/functions/src/handlers/chatops.handler",
+  runtime: FUNCTION_RUNTIME,
   memory: "256 MB",
   timeout: "10 seconds",
   environment: {

@@ -1,5 +1,5 @@
 import { settings } from "./config.js";
-import { logging, profileFiles, sharedEnvironment } from "./environment.js";
+import { logging, profileFiles, sharedEnvironment, FUNCTION_RUNTIME } from "./environment.js";
 import { probeGrants } from "./permissions.js";
 import { regionId } from "./settings.js";
 import { tableArns } from "./storage.js";
@@ -18,6 +18,7 @@ export const probes = settings.probeRegions.map((region) => {
     {
       description: `probemesh probe (${region})`,
       handler: "packages/functions/src/handlers/probe.handler",
+      runtime: FUNCTION_RUNTIME,
       // I/O-bound: 512 MB (about a third of a vCPU) covers ~100 concurrent TLS handshakes; docs/deploy.md prices it.
       memory: "512 MB",
       timeout: "55 seconds",

@@ -1,5 +1,5 @@
 import { settings } from "./config.js";
-import { logging, profileFiles, sharedEnvironment } from "./environment.js";
+import { logging, profileFiles, sharedEnvironment, FUNCTION_RUNTIME } from "./environment.js";
 import { schedulerGrants } from "./permissions.js";
 import { probeFunctionArns, probeFunctionsJson } from "./probes.js";
 import { scheduleExpression } from "./settings.js";
@@ -17,6 +17,7 @@ export const scheduler = new sst.aws.CronV2("Scheduler", {
   function: {
     description: "probemesh scheduler",
     handler: "packages/functions/src/handlers/scheduler.handler",
+    runtime: FUNCTION_RUNTIME,
     // It mostly waits for the regions' RequestResponse invocations (round deadline ≤ 50 s).
     memory: "256 MB",
     timeout: "58 seconds",

@@ -42,6 +42,7 @@ export async function bundleHandler(entry: string, name: string, outDir = BUNDLE
     target: "node20",
     mainFields: ["module", "main"],
     metafile: true,
+    minify: true,
     logLevel: "silent",
     banner: { js: 'import { createRequire as __pmRequire } from "node:module"; const require = __pmRequire(import.meta.url);' },
   });
