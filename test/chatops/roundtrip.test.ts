@@ -82,9 +82,12 @@ describe("/probe round trip in the local mesh", () => {
 
   it("refuses a metadata target with an ephemeral reply and posts nothing", async () => {
     const before = receiver.posts.length;
+    const jobs = mesh.chatopsJobs();
     const reply = await slash("http://169.254.169.254/latest/meta-data/");
     expect(((await reply.json()) as { text: string }).text).toMatch(/Refused: 169\.254\.169\.254 is in a metadata range/);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Only the worker posts to response_url, and a job is handed to it before the reply is sent:
+    // no job now means no post ever.
+    expect(mesh.chatopsJobs()).toBe(jobs);
     expect(receiver.posts.length).toBe(before);
   });
 

@@ -8,13 +8,15 @@ import type { ProbeResult } from "../result/index.js";
 import { runChecks } from "./index.js";
 
 let slow: Listening;
+/** Sockets of requests to /hang, which are never answered. */
+const hanging: net.Socket[] = [];
 let inFlight = 0;
 let maxInFlight = 0;
 let closedPort: number;
 
 beforeAll(async () => {
   slow = await httpListener((req, res) => {
-    if (req.url === "/hang") return;
+    if (req.url?.startsWith("/hang")) return void hanging.push(req.socket);
     inFlight += 1;
     maxInFlight = Math.max(maxInFlight, inFlight);
     setTimeout(() => {
@@ -121,8 +123,10 @@ describe("runChecks", () => {
     expect(results[2]!.expect).toBe("blocked");
     expect(results[3]!.detail).toMatchObject({ deadline: true, started: false });
     expect(emitted.map((r) => r.checkId).sort()).toEqual(["fast", "hang-1", "hang-2", "queued"]);
-    // Aborted probes finishing later must not add anything.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Aborted probes finishing later must not add anything: wait until both hung probes have
+    // closed their sockets (the server sees it after the prober settled), then one more turn.
+    await Promise.all(hanging.splice(0).map((socket) => (socket.closed ? undefined : new Promise((resolve) => socket.once("close", resolve)))));
+    await new Promise((resolve) => setImmediate(resolve));
     expect(emitted).toHaveLength(4);
   });
 });

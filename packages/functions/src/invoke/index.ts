@@ -28,6 +28,8 @@ export interface InvokeServerOptions {
 export interface InvokeServer {
   url: string;
   port: number;
+  /** Invocations accepted so far (RequestResponse and Event). */
+  invocations(): number;
   /** Stops accepting requests and waits for asynchronous invocations still running. */
   close(): Promise<void>;
 }
@@ -42,6 +44,7 @@ export async function startInvokeServer(options: InvokeServerOptions): Promise<I
   const region = options.region ?? "us-east-1";
   const timeoutMs = options.timeoutMs ?? 60_000;
   const running = new Set<Promise<unknown>>();
+  let invocations = 0;
 
   const server = createServer((req, res) => {
     serve(req, res).catch((error) => {
@@ -85,6 +88,7 @@ export async function startInvokeServer(options: InvokeServerOptions): Promise<I
       return;
     }
     const context = lambdaContext(name, arn, region, requestId, timeoutMs);
+    invocations += 1;
     if (invocationType === "Event") {
       res.writeHead(202, { "x-amzn-requestid": requestId, "content-length": "0" }).end();
       const task = runWithTimeout(handler, event, context, timeoutMs)
@@ -117,6 +121,7 @@ export async function startInvokeServer(options: InvokeServerOptions): Promise<I
   return {
     url: `http://${address}:${port}`,
     port,
+    invocations: () => invocations,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

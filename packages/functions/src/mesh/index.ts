@@ -62,6 +62,8 @@ export interface Mesh {
   checks: Check[];
   /** The mesh process's composition root (the same factory Lambda uses). */
   runtime: Runtime;
+  /** Jobs handed to the chat-ops worker function so far. */
+  chatopsJobs(): number;
   /** Runs one scheduler round now (waits for one already running first). */
   runRound(): Promise<RoundReport>;
   /** Stops the scheduler, API, workers, lab and DynamoDB Local (java included). */
@@ -194,6 +196,7 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
       ...(lab ? { lab } : {}),
       checks: runtime.checks(),
       runtime,
+      chatopsJobs: () => chatopsWorker.invocations(),
       runRound: round,
       stop: stopAll,
     };
