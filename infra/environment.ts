@@ -29,7 +29,7 @@ const PASSED_THROUGH = [
 ] as const;
 
 /**
- * Environment every handler shares (DESIGN.md § Configuration). The table lives in the home
+ * Environment every handler shares. The table lives in the home
  * region; probe functions elsewhere write to it there (PROBEMESH_TABLE_REGION), or to their
  * local replica when PROBEMESH_TABLE_REPLICAS includes their region.
  */

@@ -57,7 +57,7 @@ export const ComponentSchema = v.strictObject({
   requirements: v.array(RequirementSchema),
 });
 
-/** A product's catalog: product → component → requirement (DESIGN.md § Catalog). */
+/** A product's catalog: product → component → requirement. */
 export const CatalogSchema = v.pipe(
   v.strictObject({
     product: Slug,

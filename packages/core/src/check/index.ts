@@ -11,7 +11,7 @@ export type Level = "required" | "optional" | "conditional";
 export interface Check {
   /** Stable id, URL-safe: used in DynamoDB keys and API paths. */
   checkId: string;
-  /** Target URI (DESIGN.md § Targets). */
+  /** Target URI. */
   target: string;
   expect?: Expectation;
   /** Human label, e.g. "Kong Konnect / data plane → control plane (cp0)". */

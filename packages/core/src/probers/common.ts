@@ -70,7 +70,7 @@ export interface ResultParts {
   checkId?: string;
 }
 
-/** Builds the result object every prober returns (DESIGN.md § Results). */
+/** Builds the result object every prober returns. */
 export function makeResult(target: Target, ctx: ProbeContext, clock: Clock, parts: ResultParts): ProbeResult {
   const result: ProbeResult = {
     checkId: parts.checkId ?? ctx.checkId,

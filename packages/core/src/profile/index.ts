@@ -16,7 +16,7 @@ export const ExpectationRuleSchema = v.pipe(
   v.check((e) => (e.requirement === undefined) !== (e.target === undefined), "give exactly one of requirement or target"),
 );
 
-/** What to probe (DESIGN.md § Catalog): products × geo × placeholder values × customer hosts. */
+/** What to probe: products × geo × placeholder values × customer hosts. */
 export const ProfileSchema = v.strictObject({
   products: v.optional(v.array(v.pipe(v.string(), v.minLength(1))), []),
   /** Vendor geography (Kong au/eu/in/me/us, StrongDM us/uk/eu). */

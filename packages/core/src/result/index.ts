@@ -1,6 +1,6 @@
 /**
  * The one result shape shared by the CLI, Lambda payloads, DynamoDB and the API
- * (DESIGN.md § Results). Every probe yields exactly one of these.
+ *. Every probe yields exactly one of these.
  */
 
 export const OUTCOMES = [
@@ -45,7 +45,7 @@ export interface Phases {
   firstByteMs?: number;
 }
 
-/** One probe result (DESIGN.md § Results). */
+/** One probe result. */
 export interface ProbeResult {
   checkId: string;
   target: string;

@@ -8,7 +8,7 @@ import type { Outcome, ProbeResult, Status } from "../result/index.js";
 
 /** Per check × region state after consecutive-failure / recovery thresholds. */
 export type RegionState = "up" | "down" | "unknown";
-/** Cross-region verdict (DESIGN.md § Verdicts). */
+/** Cross-region verdict. */
 export type Verdict = "up" | "degraded" | "down" | "unknown";
 
 export interface LatestEntry {
@@ -121,7 +121,7 @@ export interface EvaluateOutcome {
   resolved: Incident[];
 }
 
-/** The results store (DESIGN.md § Results, § Verdicts, § Cost and scale). */
+/** The results store (the Results contract, § Verdicts, § Cost and scale). */
 export interface Store {
   /**
    * Store one region's results of one round. Raw results are packed many per item;

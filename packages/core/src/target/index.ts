@@ -66,7 +66,7 @@ export interface IcmpTarget extends TargetBase {
   fallbackPort: number;
 }
 
-/** A parsed target URI (DESIGN.md § Targets). */
+/** A parsed target URI. */
 export type Target = TcpTarget | TlsTarget | HttpTarget | DnsTarget | UdpTarget | IcmpTarget;
 
 /** The URI is not a valid target; `message` is one line meant for people. */

@@ -23,7 +23,7 @@ export const ROUTE_DOCS = [
 ];
 
 /**
- * The probemesh HTTP API (DESIGN.md § API): the same app behind API Gateway / Function URLs
+ * The probemesh HTTP API: the same app behind API Gateway / Function URLs
  * on AWS and behind node's HTTP server in the local mesh.
  */
 export function createApp(deps: AppDeps): Hono {
@@ -47,6 +47,5 @@ export function createApp(deps: AppDeps): Hono {
       throw new Unavailable("chat-ops is not configured");
     });
   }
-  if (deps.web) app.get("*", deps.web);
   return app;
 }

@@ -1,7 +1,7 @@
 import type { Check } from "@probemesh/core/check";
 import type { Guard } from "@probemesh/core/guard";
 import type { Store } from "@probemesh/core/store";
-import type { Hono, MiddlewareHandler } from "hono";
+import type { Hono } from "hono";
 import { chatopsRoutes } from "../chatops/index.js";
 import type { ProbeInvocation } from "../invoke/payloads.js";
 import type { Runtime } from "../runtime/index.js";
@@ -32,12 +32,10 @@ export interface AppDeps {
   now?: () => Date;
   /** Chat-ops sub-app, mounted at /chatops. */
   chatops?: Hono;
-  /** Serves the status page for GET requests outside the API (local mesh). */
-  web?: MiddlewareHandler;
 }
 
 /** The API's dependencies from the composition root (chat-ops mounted at /chatops). */
-export function appDepsOf(runtime: Runtime, web?: MiddlewareHandler): AppDeps {
+export function appDepsOf(runtime: Runtime): AppDeps {
   const { settings, store, guard } = runtime;
   const checks = () => runtime.checks();
   const planProduct = (product: string, geo?: string) => runtime.planProduct(product, geo);
@@ -62,6 +60,5 @@ export function appDepsOf(runtime: Runtime, web?: MiddlewareHandler): AppDeps {
       webhookPolicy: { allowedHosts: settings.webhookHosts },
       staleAfterMs: runtime.staleAfterMs,
     }),
-    ...(web ? { web } : {}),
   };
 }

@@ -3,7 +3,7 @@ import type { Verdict } from "@probemesh/core/store";
 import { escapeMrkdwn } from "../alerts/index.js";
 import type { CheckSummary } from "./summary.js";
 
-/** Block Kit messages of the `/probe` command (https://api.slack.com/block-kit). */
+/** Block Kit messages of the `/probe` command. */
 
 export interface SlackMessage {
   response_type?: "ephemeral" | "in_channel";

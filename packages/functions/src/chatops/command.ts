@@ -64,7 +64,7 @@ export function parseCommand(rawText: string, regions: readonly string[]): Slack
 
 /**
  * Slack sends links as `<https://x|label>` or `<https://x>` and escapes &, < and >
- * (https://api.slack.com/reference/surfaces/formatting#escaping); undo both.
+ * as Slack's message formatting does; undo both.
  */
 export function unescapeSlack(text: string): string {
   return text

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, loadSettings } from "./index.js";
 
 describe("loadSettings", () => {
-  it("applies DESIGN.md defaults to an empty environment", () => {
+  it("applies the documented defaults to an empty environment", () => {
     const config = loadSettings({});
     expect(config).toMatchObject({
       port: 8787,

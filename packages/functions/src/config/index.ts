@@ -3,7 +3,7 @@ import type { Thresholds } from "@probemesh/core/store";
 
 /**
  * Every environment variable the handlers and the local mesh read, parsed in one place
- * (DESIGN.md § Configuration) into one `Settings` object; runtime/ builds every dependency
+ * into one `Settings` object; runtime/ builds every dependency
  * from it. Bad values fail with a ConfigError naming the variable.
  */
 

@@ -75,7 +75,7 @@ const PROBE_FUNCTION_TIMEOUT_MS = 55_000;
 const CHATOPS_WORKER = "probemesh-chatops-worker";
 
 /**
- * The local mesh (DESIGN.md § Local mesh): the same settings and composition root as Lambda,
+ * The local mesh: the same settings and composition root as Lambda,
  * with local endpoints — DynamoDB Local, one worker process per region running the built
  * probe bundle behind the Invoke API, the scheduler and API handlers called through their
  * `handler` exports (the API through a local API Gateway), and — without a profile — the lab.

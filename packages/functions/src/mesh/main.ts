@@ -1,5 +1,5 @@
 /**
- * `npm start`: the local mesh on http://127.0.0.1:8787 (DESIGN.md § Local mesh).
+ * `npm start`: the local mesh on http://127.0.0.1:8787.
  * Ctrl-C / SIGTERM stop everything, DynamoDB Local's java included.
  */
 import { setMaxListeners } from "node:events";

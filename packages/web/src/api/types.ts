@@ -2,7 +2,7 @@ import type { Outcome, ProbeResult, Status } from "@probemesh/core/result";
 
 /**
  * Response shapes of the probemesh HTTP API as the status page consumes them
- * (DESIGN.md § API). Type-only: the page talks to the API over HTTP and never
+ *. Type-only: the page talks to the API over HTTP and never
  * imports server code.
  */
 
@@ -10,7 +10,7 @@ export type { Outcome, ProbeResult, Status };
 
 /** Per check × region state after the failure / recovery thresholds. */
 export type RegionState = "up" | "down" | "unknown";
-/** Cross-region verdict (DESIGN.md § Verdicts). */
+/** Cross-region verdict. */
 export type Verdict = "up" | "degraded" | "down" | "unknown";
 
 export interface RegionInfo {

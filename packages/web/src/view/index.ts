@@ -314,7 +314,7 @@ const PRODUCT_NAMES: Record<string, string> = {
   "kong-konnect": "Kong Konnect",
 };
 
-/** The built-in catalog's product ids (DESIGN.md § Catalog). */
+/** The built-in catalog's product ids. */
 export const PRODUCT_IDS = Object.keys(PRODUCT_NAMES);
 
 /** Display name of a built-in product id; other ids are shown as they are. */

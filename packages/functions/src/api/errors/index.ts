@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { StoreInputError } from "@probemesh/core/store";
 import { HTTPException } from "hono/http-exception";
 
-/** HTTP statuses the API answers errors with (DESIGN.md § API). */
+/** HTTP statuses the API answers errors with. */
 export type ErrorStatus = 400 | 401 | 403 | 404 | 413 | 429 | 500 | 503;
 
 /** A typed API error; `onError` turns it into `{ error: { code, message } }` with its status. */
