@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { findCondition, parseDestinationCell, parseDirectionCell, parseLevelCell, parsePortCell, parseProtocolCell } from "./cells.js";
+import { findCondition, parseDestinationCell, parseDirectionCell, parseLevelCell } from "./cells.js";
+import { parsePortCell, parseProtocolCell } from "./ports.js";
 import { readPage } from "./page.js";
 
 describe("cell classifiers", () => {
@@ -8,9 +9,9 @@ describe("cell classifiers", () => {
     ["`8071`", { ports: [{ port: 8071 }] }],
     ["9200, 9300-9400", { ports: [{ port: 9200 }, { port: 9300, portEnd: 9400 }] }],
     ["80/(443 or 4443)", { ports: [{ port: 80 }, { port: 443 }, { port: 4443 }], alternatives: "443 or 4443" }],
-    ["53 (UDP)", { ports: [{ port: 53 }], protocol: "udp" }],
-    ["7000-7010/UDP", { ports: [{ port: 7000, portEnd: 7010 }], protocol: "udp" }],
-    ["ICMP", { ports: [], protocol: "icmp" }],
+    ["53 (UDP)", { ports: [{ port: 53 }], protocols: ["udp"] }],
+    ["7000-7010/UDP", { ports: [{ port: 7000, portEnd: 7010 }], protocols: ["udp"] }],
+    ["ICMP", { ports: [], protocols: ["icmp"] }],
     ["Custom", { ports: [], custom: true }],
   ])("port cell %s", (cell, expected) => expect(parsePortCell(cell)).toEqual(expected));
 

@@ -1,5 +1,5 @@
 /** Classifiers for the words vendors put in requirement tables. Each returns undefined when unsure. */
-import type { Direction, Protocol, RequirementLevel } from "../catalog/schema.js";
+import type { Direction, RequirementLevel } from "../catalog/schema.js";
 import { placeholdersOf } from "../catalog/placeholders.js";
 
 /** Markdown/Liquid markup removed: `code`, **bold**, [text](link), {{site.product_name}}, <br>. */
@@ -31,72 +31,6 @@ export function slug(text: string): string {
     .replace(/^-+|-+$/g, "")
     .slice(0, 60)
     .replace(/-+$/, "");
-}
-
-export interface PortSpec {
-  port?: number;
-  portEnd?: number;
-}
-
-export interface PortCell {
-  ports: PortSpec[];
-  /** Protocol written inside the port cell: "53 (UDP)", "ICMP". */
-  protocol?: Protocol;
-  /** "Custom", "user-defined": the customer chooses the port. */
-  custom?: boolean;
-  /** "443 or 4443": either port, as the page words it. */
-  alternatives?: string;
-}
-
-const PORT_WORDS_CUSTOM = /^(custom|configurable|user[- ]defined|any|varies|dynamic|ephemeral)$/i;
-
-/** Parses "443", "9200, 9300-9400", "80/(443 or 4443)", "53 (UDP)", "ICMP", "Custom". */
-export function parsePortCell(raw: string): PortCell | undefined {
-  const text = cleanText(raw);
-  if (/^icmp$/i.test(text)) return { ports: [], protocol: "icmp" };
-  if (PORT_WORDS_CUSTOM.test(text)) return { ports: [], custom: true };
-  let protocol: Protocol | undefined;
-  const body = text.replace(/\((tcp|udp)\)|\/(tcp|udp)\b|\s(tcp|udp)$/gi, (m) => {
-    protocol = m.replace(/[^a-z]/gi, "").toLowerCase() as Protocol;
-    return "";
-  });
-  const alternatives = /\b\d+ or \d+\b/.exec(body)?.[0];
-  const parts = body.replace(/[()]/g, " ").split(/\s*(?:,|\/|\bor\b|\band\b|\s)\s*/).filter(Boolean);
-  const ports: PortSpec[] = [];
-  for (const part of parts) {
-    const range = /^(\d{1,5})\s*[-–]\s*(\d{1,5})$/.exec(part);
-    if (range) {
-      const [a, b] = [Number(range[1]), Number(range[2])];
-      if (a >= b || b > 65535) return undefined;
-      ports.push({ port: a, portEnd: b });
-    } else if (/^\d{1,5}$/.test(part) && Number(part) <= 65535) {
-      ports.push({ port: Number(part) });
-    } else {
-      return undefined;
-    }
-  }
-  if (ports.length === 0) return undefined;
-  return { ports, ...(protocol ? { protocol } : {}), ...(alternatives ? { alternatives } : {}) };
-}
-
-/**
- * "TCP" → [tcp]; "TCP <br> UDP", "TCP/UDP" → [tcp, udp]; "TCP <br>HTTPS" → [https] (HTTPS runs over TCP).
- */
-export function parseProtocolCell(raw: string): Protocol[] | undefined {
-  const words = cleanText(raw).toLowerCase().split(/[^a-z]+/).filter(Boolean);
-  if (words.length === 0) return undefined;
-  const found = new Set<Protocol>();
-  for (const w of words) {
-    if (w === "tcp") found.add("tcp");
-    else if (w === "udp") found.add("udp");
-    else if (w === "icmp") found.add("icmp");
-    else if (w === "https" || w === "http2" || w === "grpcs") found.add("https");
-    else if (w === "tls" || w === "mtls" || w === "ssl") found.add("tls");
-    else if (w !== "and" && w !== "or") return undefined;
-  }
-  if (found.has("https") || found.has("tls")) found.delete("tcp");
-  if (found.has("https") && found.has("tls")) found.delete("tls");
-  return [...found];
 }
 
 /** Direction words; "Bi-directional" / "Inbound and Outbound" → both. */
@@ -169,11 +103,16 @@ export function isHostname(text: string): boolean {
   return HOSTNAME.test(text) && !/^\d+(\.\d+)+$/.test(text);
 }
 
+/** "the host you configure as PROXY_HOST", "your NTP servers", "*": the customer names the host. */
+const CONFIGURED = /\b(?:host|server|address|endpoint|proxy)s?\s+(?:that\s+)?you\s+(?:configure|set|choose|specify|define|use)(?:\s+(?:as|for|in))?\s+(.+)$/i;
+const ANY_HOST = /^(\*|any|any host|anywhere|all hosts|internet|the internet)$/i;
+
 /** Classifies a host cell; anything not a name or address becomes a `<key>` customer host. */
 export function parseDestinationCell(raw: string): DestinationCell {
   const text = cleanText(raw);
   const addresses = [...text.matchAll(/\((\d+\.\d+\.\d+\.\d+(?:\/\d+)?)\)/g)].map((m) => m[1]!);
-  const bare = text.replace(/\s*\([^)]*\)\s*/g, " ").trim();
+  const url = /^(https?|wss?):\/\/([^/:\s]+)(?::(\d{1,5}))?(?:\/\S*)?$/i.exec(text);
+  const bare = url ? `${url[2]}:${url[3] ?? (/^(https|wss)$/i.test(url[1]!) ? 443 : 80)}` : text.replace(/\s*\([^)]*\)\s*/g, " ").trim();
   const withPort = /^(.+?):(\d{1,5})$/.exec(bare);
   const host = withPort && !bare.includes("::") ? withPort[1]! : bare;
   const port = withPort && !bare.includes("::") && Number(withPort[2]) <= 65535 ? { port: Number(withPort[2]) } : {};
@@ -181,9 +120,18 @@ export function parseDestinationCell(raw: string): DestinationCell {
   if (IPV4.test(host)) return { destination: host, kind: /^127\./.test(host) ? "loopback" : "ip", ...extra, ...port };
   if (/^[\d.]+\/\d{1,2}$/.test(host) && IPV4.test(host.split("/")[0]!)) return { destination: host, kind: "cidr", ...port };
   if (/^localhost$/i.test(host)) return { destination: "127.0.0.1", kind: "loopback", ...port };
+  if (host.startsWith("*.") && isHostname(host)) return { destination: wildcardTemplate(lowerCaseLabels(host)), kind: "template", described: host, ...extra, ...port };
   if (isHostname(host)) return { destination: lowerCaseLabels(host), kind: placeholdersOf(host).length ? "template" : "host", ...extra, ...port };
   if (/\bloopback\b/i.test(text)) return { destination: "127.0.0.1", kind: "loopback", described: text };
-  return { destination: `<${customerKey(text)}>`, kind: "customer", described: text, ...extra };
+  if (ANY_HOST.test(host)) return { destination: "<any-host>", kind: "customer", described: text };
+  const configured = CONFIGURED.exec(text)?.[1];
+  return { destination: `<${customerKey(configured ?? text)}>`, kind: "customer", described: text, ...extra };
+}
+
+/** `*.example.com` → `<subdomain-of-example-com>.example.com`: the probed name is the customer's to give. */
+export function wildcardTemplate(host: string): string {
+  const domain = host.replace(/^\*\./, "");
+  return `<subdomain-of-${slug(domain)}>.${domain}`;
 }
 
 /** Hostnames are case-insensitive, UPPER_CASE placeholders are not: "GitHub.com" → "github.com". */

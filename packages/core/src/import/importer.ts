@@ -4,7 +4,8 @@ import { cleanText, geoOfTab, parseGeoCell, slug } from "./cells.js";
 import { assemble, type Draft, type Finding, type Report } from "./draft.js";
 import { readPage } from "./page.js";
 import { draftsFromProse } from "./prose.js";
-import { draftsFromTable, roleOf } from "./tables.js";
+import { roleOf } from "./headers.js";
+import { draftsFromTable } from "./tables.js";
 
 
 export interface ImportOptions {

@@ -9,32 +9,12 @@ import {
   parseDirectionCell,
   parseGeoCell,
   parseLevelCell,
-  parsePortCell,
-  parseProtocolCell,
   type DestinationCell,
-  type PortSpec,
 } from "./cells.js";
+import { roleOf, type Role } from "./headers.js";
+import { parsePortCell, parseProtocolCell, type PortSpec } from "./ports.js";
 import type { Table } from "./page.js";
 import type { Draft, Report } from "./draft.js";
-
-type Role = "destination" | "peer" | "port" | "protocol" | "direction" | "level" | "geo" | "component" | "use" | "notes";
-
-/** What a column holds, from its header words; undefined when not recognised. */
-export function roleOf(header: string): Role | undefined {
-  const h = cleanText(header).toLowerCase().replace(/\?$/, "");
-  if (/source\s*\/\s*destination|destination\s*\/\s*source|^source\b|^peer|^remote|^from\b/.test(h)) return "peer";
-  if (/^destination|^target/.test(h)) return "destination";
-  if (/host|\bip\b|dns|domain|endpoint|address|fqdn|url|server/.test(h)) return "peer";
-  if (/region|geo|location|availability/.test(h)) return "geo";
-  if (/^proto|transport/.test(h)) return "protocol";
-  if (/port/.test(h)) return "port";
-  if (/direction|^type$|traffic|flow|^rule/.test(h)) return "direction";
-  if (/required|requirement|mandatory|optional|necessity|^level/.test(h)) return "level";
-  if (/machine|component|node type|^role/.test(h)) return "component";
-  if (/^use|purpose|function|service|^name/.test(h)) return "use";
-  if (/note|description|comment|detail|reason|^why/.test(h)) return "notes";
-  return undefined;
-}
 
 /** Direction a table implies by its heading when it has no direction column. */
 function directionOfHeading(heading: string): Direction | undefined {
@@ -91,7 +71,7 @@ export function draftsFromTable(table: Table, pageSaysTcp: boolean, report: Repo
       if (p) protocols = p;
       else note("protocol not understood; taken as TCP", cell("protocol"));
     }
-    if (portCell?.protocol) protocols = [portCell.protocol];
+    if (portCell?.protocols) protocols = portCell.protocols;
 
     let directions: Direction[] = [headingDirection ?? "egress"];
     if (col("direction") >= 0) {
