@@ -1,6 +1,7 @@
 /**
  * Footprint of the probe Lambda: bundle size (esbuild, minified, node20), cold import time
- * in a fresh process, and memory for a 10k-check plan. Baselines are measured in the same run:
+ * in a fresh process, and memory for a 10k-check plan
+ * whose checks have 10k distinct targets (so each is its own probe). Baselines are measured in the same run:
  * a handler that only sets up the DynamoDB document client (what any Lambda writing results
  * pays), an empty module, and the same process before the plan runs.
  */
@@ -12,6 +13,7 @@ import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { repoRoot } from "./lib/child.js";
 import { median, type Row, type Section } from "./lib/report.js";
+import { withWork } from "./lib/work.js";
 
 const HANDLER = join(repoRoot, "packages/functions/src/handlers/probe.ts");
 const SDK_ONLY = `import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -86,7 +88,8 @@ export const footprint: Section = async ({ quick, log }) => {
     if (typeof memory === "string") skipped.push(`plan memory: ${memory}`);
     else {
       raw.memory = memory;
-      rows.push({ section, metric: `peak RSS, ${memory.checks} checks`, value: memory.peakRssMb, unit: "MiB", baseline: "same process before the plan", baselineValue: memory.baselineRssMb, ratio: memory.peakRssMb / memory.baselineRssMb, note: `heap +${memory.heapDeltaMb.toFixed(1)} MiB retained with all results; ${memory.seconds.toFixed(1)} s` });
+      const row: Row = { section, metric: `peak RSS, ${memory.checks} checks`, value: memory.peakRssMb, unit: "MiB", baseline: "same process before the plan", baselineValue: memory.baselineRssMb, ratio: memory.peakRssMb / memory.baselineRssMb, note: `${memory.distinctTargets} distinct targets, one listener each (a probe counts once per listener reached; ${memory.probesExecuted} connections accepted), ${memory.passed} passed; heap +${memory.heapDeltaMb.toFixed(1)} MiB retained with all results; ${memory.seconds.toFixed(1)} s` };
+      rows.push(withWork(row, { checksPlanned: memory.checks, probesExecuted: memory.targetsHit }));
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

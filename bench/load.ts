@@ -2,8 +2,9 @@
  * Load: the local mesh's pieces wired as `startMesh` wires them (DynamoDB Local on disk, one
  * Invoke-API probe worker per region, the scheduler invoking them with the real Lambda client)
  * run a 1,000-check loopback plan every 15 s for 5 minutes (1 minute with --quick). The plan has
- * the lab catalog's mix (mostly tcp, some tls and udp, a few dns), every name resolved by the lab
- * DNS. Figures: stored results per minute (goal ≥ 10,000), loss = produced − stored physical
+ * the lab catalog's mix (mostly tcp, some tls and udp, a few dns) and 1,000 distinct targets (one
+ * name per check, resolved by the lab DNS), so no two checks share a probe; the targets count the
+ * connections, datagrams and queries they served, and the rows report that next to the checks planned. Figures: stored results per minute (goal ≥ 10,000), loss = produced − stored physical
  * copies (goal 0), and memory of the mesh process and of DynamoDB Local over time.
  */
 import { execFileSync } from "node:child_process";
@@ -23,16 +24,23 @@ import { runRound, type RoundReport } from "../packages/functions/src/rounds/ind
 import { createProbeInvoker } from "../packages/functions/src/invoke/client.js";
 import { startInvokeServer, type InvokeServer } from "../packages/functions/src/invoke/index.js";
 import { startLabDns } from "../packages/functions/src/lab/dns.js";
-import { startListener } from "../packages/functions/src/lab/listeners.js";
 import { rawCopies } from "../test/durability/raw-copies.js";
+import { countingTcp, countingTls, countingUdp } from "./lib/counting-listeners.js";
 import { sleep } from "./lib/rate.js";
 import { median, percentile, type Row, type Section } from "./lib/report.js";
+import { withWork } from "./lib/work.js";
 
 const CHECKS = 1000;
 const INTERVAL_MS = 15_000;
 const GOAL_PER_MINUTE = 10_000;
 const TABLE = "probemesh-load";
-const NAMES = Array.from({ length: 50 }, (_, i) => `svc-${i}.lab.test`);
+/** One name per check: every check is a distinct target, so none share a probe (engine: same target = one probe). */
+const nameOf = (i: number) => `c${i}.load.test`;
+/** The lab catalog's mix: 87 % tcp, 6 % udp, 5 % tls, 2 % dns. */
+const kindOf = (i: number) => {
+  const slot = i % 100;
+  return slot < 87 ? "tcp" : slot < 93 ? "udp" : slot < 98 ? "tls" : "dns";
+};
 const mb = (bytes: number) => bytes / 2 ** 20;
 
 function rssOfPid(pid: number): number {
@@ -65,20 +73,24 @@ export const load: Section = async ({ quick, log }) => {
     const store = createStore({ client, tableName: TABLE });
 
     const ca = await createCA({ name: "probemesh load CA" });
-    const leaf = await issueCert(ca, { names: NAMES });
-    const answer = () => ({ kind: "answer" as const });
-    const tcp = await startListener({ kind: "tcp", address: "127.0.0.1", treatment: answer });
-    const tlsListener = await startListener({ kind: "tls", address: "127.0.0.1", credentials: { cert: leaf.certPem, key: leaf.keyPem }, treatment: answer });
-    const udp = await startListener({ kind: "udp", address: "127.0.0.1", treatment: answer });
-    const dns = await startLabDns({ records: new Map(NAMES.map((n) => [n, "127.0.0.1"])) });
-    for (const l of [tcp, tlsListener, udp, dns]) stops.push(() => l.close());
-    const checks: Check[] = Array.from({ length: CHECKS }, (_, i) => {
-      const name = NAMES[i % NAMES.length]!;
-      const slot = i % 100; // the lab catalog's mix: 87 % tcp, 6 % udp, 5 % tls, 2 % dns
+    const indexes = Array.from({ length: CHECKS }, (_, i) => i);
+    const leaf = await issueCert(ca, { names: indexes.filter((i) => kindOf(i) === "tls").map(nameOf) });
+    // The targets count what they serve, so the rows can say how many probes really ran.
+    const tcp = await countingTcp();
+    const tlsListener = await countingTls({ cert: leaf.certPem, key: leaf.keyPem });
+    const udp = await countingUdp();
+    const resolver = await startLabDns({ records: new Map(indexes.map((i) => [nameOf(i), "127.0.0.1"])) });
+    const dns = await startLabDns({ records: new Map(indexes.filter((i) => kindOf(i) === "dns").map((i) => [nameOf(i), "127.0.0.1"])) });
+    for (const l of [tcp, tlsListener, udp, resolver, dns]) stops.push(() => l.close());
+    const probesSeen = () => tcp.count() + tlsListener.count() + udp.count() + [...dns.queries.values()].reduce((a, b) => a + b, 0);
+    const checks: Check[] = indexes.map((i) => {
+      const name = nameOf(i);
+      const kind = kindOf(i);
       const target =
-        slot < 87 ? `tcp://${name}:${tcp.port}` : slot < 93 ? `udp://${name}:${udp.port}?payload=6c6f6164` : slot < 98 ? `tls://${name}:${tlsListener.port}` : `dns://${dns.server}/${name}?type=A`;
+        kind === "tcp" ? `tcp://${name}:${tcp.port}` : kind === "udp" ? `udp://${name}:${udp.port}?payload=6c6f6164` : kind === "tls" ? `tls://${name}:${tlsListener.port}` : `dns://${dns.server}/${name}?type=A`;
       return { checkId: `load-${i}`, target };
     });
+    if (new Set(checks.map((c) => c.target)).size !== CHECKS) throw new Error("the load plan's targets are not distinct");
 
     let produced = 0;
     let writeErrors = 0;
@@ -105,7 +117,7 @@ export const load: Section = async ({ quick, log }) => {
             region,
             guard: createGuard(),
             timeoutMs: 3000,
-            context: () => ({ lookup: dnsLookup({ server: dns.server, timeoutMs: 2000 }), ca: [ca.certPem] }),
+            context: () => ({ lookup: dnsLookup({ server: resolver.server, timeoutMs: 2000 }), ca: [ca.certPem] }),
           }),
         },
       });
@@ -156,9 +168,10 @@ export const load: Section = async ({ quick, log }) => {
     const peakRss = Math.max(...memory.map((m) => m.rssMb));
     const peakJava = Math.max(...memory.map((m) => m.javaRssMb));
     const notAnswering = reports.flatMap((r) => r.regions).filter((r) => !r.ok).length;
+    const work = { checksPlanned: CHECKS * regions.length * reports.length, probesExecuted: probesSeen() };
     const rows: Row[] = [
-      { section, metric: `stored results/min over ${elapsedMin.toFixed(1)} min`, value: perMinute, unit: "/min", baseline: "goal", baselineValue: GOAL_PER_MINUTE, ratio: perMinute / GOAL_PER_MINUTE, goal: "≥ 1.0", pass: perMinute >= GOAL_PER_MINUTE, note: `${reports.length} rounds of ${CHECKS} checks × ${regions.length} regions; round p50 ${median(roundMs).toFixed(0)} ms, max ${Math.max(...roundMs)} ms` },
-      { section, metric: "lost results (produced − stored)", value: produced - unique, unit: "", baseline: "produced", baselineValue: produced, ratio: (produced - unique) / produced, goal: "0", pass: produced === unique && copies.length === unique && writeErrors === 0 && notAnswering === 0, note: `${copies.length - unique} duplicate copies, ${writeErrors} failed writes, ${notAnswering} region-rounds not answering` },
+      withWork({ section, metric: `stored results/min over ${elapsedMin.toFixed(1)} min`, value: perMinute, unit: "/min", baseline: "goal", baselineValue: GOAL_PER_MINUTE, ratio: perMinute / GOAL_PER_MINUTE, goal: "≥ 1.0", pass: perMinute >= GOAL_PER_MINUTE, note: `${reports.length} rounds of ${CHECKS} checks × ${regions.length} regions; round p50 ${median(roundMs).toFixed(0)} ms, max ${Math.max(...roundMs)} ms` }, work),
+      withWork({ section, metric: "lost results (produced − stored)", value: produced - unique, unit: "", baseline: "produced", baselineValue: produced, ratio: (produced - unique) / produced, goal: "0", pass: produced === unique && copies.length === unique && writeErrors === 0 && notAnswering === 0, note: `${copies.length - unique} duplicate copies, ${writeErrors} failed writes, ${notAnswering} region-rounds not answering` }, work),
       memoryRow("mesh process RSS, last fifth of the run", rssOf(end, "rssMb"), rssOf(warm, "rssMb"), `peak ${peakRss.toFixed(0)} MiB, ${memory[0]!.rssMb.toFixed(0)} MiB at start; heap ${last.heapMb.toFixed(0)} MiB at end`),
       memoryRow("DynamoDB Local RSS, last fifth of the run", rssOf(end, "javaRssMb"), rssOf(warm, "javaRssMb"), `peak ${peakJava.toFixed(0)} MiB, ${memory[0]!.javaRssMb.toFixed(0)} MiB at start`),
     ];
@@ -166,7 +179,7 @@ export const load: Section = async ({ quick, log }) => {
       section,
       rows,
       skipped: [],
-      raw: { durationMs, intervalMs: INTERVAL_MS, checks: CHECKS, produced, stored: copies.length, unique, writeErrors, roundMs, p95RoundMs: percentile(roundMs, 95), memory },
+      raw: { durationMs, intervalMs: INTERVAL_MS, checks: CHECKS, ...work, produced, stored: copies.length, unique, writeErrors, roundMs, p95RoundMs: percentile(roundMs, 95), memory },
     };
   } finally {
     for (const stop of stops.reverse()) await Promise.resolve(stop()).catch(() => {});

@@ -16,6 +16,10 @@ export interface Row {
   goal?: string;
   pass?: boolean | null;
   note?: string;
+  /** Checks the row's plan claims to run (rows that run checks; see bench/lib/work.ts). */
+  checksPlanned?: number;
+  /** Probes the targets actually saw (connections accepted, datagrams and queries received). */
+  probesExecuted?: number;
 }
 
 /** What one bench section hands back to bench/run.ts. */
@@ -52,6 +56,13 @@ function fmt(n: number | null | undefined, digits = 2): string {
   return n.toFixed(digits);
 }
 
+/** "1,000 checks planned, 1,000 probes executed" for rows that run checks. */
+function workNote(r: Row): string {
+  if (r.checksPlanned === undefined) return "";
+  const n = (v: number | undefined) => (v === undefined ? "?" : v.toLocaleString("en-US"));
+  return `${n(r.checksPlanned)} checks planned, ${n(r.probesExecuted)} probes executed`;
+}
+
 /** Renders rows as a Markdown table (the same text goes to the terminal and BENCHMARKS.md). */
 export function renderTable(rows: Row[]): string {
   const header = ["section", "metric", "value", "baseline", "baseline value", "ratio", "goal", "ok", "note"];
@@ -64,7 +75,7 @@ export function renderTable(rows: Row[]): string {
     r.ratio === undefined ? "" : fmt(r.ratio),
     r.goal ?? "",
     r.pass === undefined || r.pass === null ? "" : r.pass ? "yes" : "NO",
-    r.note ?? "",
+    [workNote(r), r.note].filter(Boolean).join("; "),
   ]);
   const table = [header, header.map(() => "---"), ...lines];
   return table.map((cells) => `| ${cells.map((c) => c.replaceAll("|", "\\|")).join(" | ")} |`).join("\n");
