@@ -12,34 +12,12 @@ import { unpackJson } from "../packages/core/src/store/codec.js";
 import { createStore, ensureTable, type Store } from "../packages/core/src/store/index.js";
 import type { ProbeResult } from "../packages/core/src/result/index.js";
 import { startDynamoLocal } from "../packages/functions/src/dynamo-local/index.js";
+import { meter } from "./lib/capacity.js";
 import { onInterrupt } from "./lib/cleanup.js";
 import { renderTable, writeSectionResult, type Row, type Section, type SectionReport } from "./lib/report.js";
 
 const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2"];
 const DAY_MS = 86_400_000;
-
-/** Capacity units DynamoDB reports per command (ReturnConsumedCapacity injected into every call). */
-function meter(client: DynamoDBClient) {
-  const totals = { write: 0, read: 0, calls: 0 };
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      (args.input as Record<string, unknown>).ReturnConsumedCapacity = "TOTAL";
-      const out = await next(args);
-      totals.calls++;
-      const consumed = [(out.output as { ConsumedCapacity?: unknown }).ConsumedCapacity ?? []].flat() as Array<{
-        CapacityUnits?: number;
-      }>;
-      const kind = /^(Put|BatchWrite|Update|Delete)/.test(context.commandName ?? "") ? "write" : "read";
-      for (const c of consumed) totals[kind] += c.CapacityUnits ?? 0;
-      return out;
-    },
-    { step: "initialize", name: "capacityMeter" },
-  );
-  return {
-    snapshot: () => ({ ...totals }),
-    reset: () => Object.assign(totals, { write: 0, read: 0, calls: 0 }),
-  };
-}
 
 function clientFor(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "bench", secretAccessKey: "bench" } });
