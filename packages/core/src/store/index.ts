@@ -20,7 +20,7 @@ import type { HistoryBucket, HistoryQuery, Store, Thresholds, WriteSummary } fro
 export type * from "./types.js";
 export { TABLE_SCHEMA } from "./schema.js";
 export { ensureTable } from "./table.js";
-export { StoreInputError, StoreWriteError, type RetryOptions } from "./retry.js";
+export { isStoreUnavailable, StoreInputError, StoreWriteError, type RetryOptions } from "./retry.js";
 
 export interface StoreOptions {
   client: DynamoDBClient;

@@ -53,6 +53,14 @@ export function isRetryable(error: unknown): boolean {
 }
 
 /**
+ * The store could not be reached or kept refusing: worth keeping the data and trying later
+ * (API: 503 store_unavailable), as opposed to a request the store will never accept.
+ */
+export function isStoreUnavailable(error: unknown): boolean {
+  return error instanceof StoreWriteError || isRetryable(error);
+}
+
+/**
  * Half the ceiling fixed, half random: writers still spread out, but the total wait has a floor,
  * so a run of unlucky draws cannot exhaust every attempt within a brief outage.
  */

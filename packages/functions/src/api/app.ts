@@ -32,7 +32,7 @@ export function createApp(deps: AppDeps): Hono {
   app.onError(onError);
   app.notFound(notFoundRoute);
   app.use("*", requests.middleware());
-  app.route("/", healthRoutes());
+  app.route("/", healthRoutes(deps));
   app.route("/", regionsRoutes(deps));
   app.route("/", checksRoutes(deps));
   app.route("/", statusRoutes(deps));

@@ -29,6 +29,8 @@ export interface AppDeps {
   probesPerMinute?: number;
   /** Largest accepted request body (default 64 KiB). */
   bodyLimitBytes?: number;
+  /** Result batches waiting in each region's spool (the store was unavailable). */
+  spoolDepth?: () => Promise<Record<string, number>>;
   now?: () => Date;
   /** Chat-ops sub-app, mounted at /chatops. */
   chatops?: Hono;
@@ -48,6 +50,7 @@ export function appDepsOf(runtime: Runtime): AppDeps {
     dispatchProbe: (invocation) => runtime.invoker.dispatch(invocation),
     guard,
     staleAfterMs: runtime.staleAfterMs,
+    spoolDepth: () => runtime.spoolDepth(),
     ...(settings.quorum !== undefined ? { quorum: settings.quorum } : {}),
     chatops: chatopsRoutes({
       ...(settings.slackSigningSecret ? { signingSecret: settings.slackSigningSecret } : {}),

@@ -58,6 +58,10 @@ export interface Settings {
   awsCredentials: boolean;
   /** Local only: Invoke endpoint of the chat-ops worker (PROBEMESH_CHATOPS_ENDPOINT). */
   chatopsEndpoint?: string;
+  /** Local spool of results the store could not take (PROBEMESH_SPOOL_DIR; one subdirectory per region). */
+  spoolDir?: string;
+  /** AWS spool: region → SQS FIFO queue URL (PROBEMESH_SPOOL_QUEUES, JSON). */
+  spoolQueues: Record<string, string>;
   /** Local only: the lab's network description (PROBEMESH_LAB_NETWORK, a JSON file the mesh writes). */
   labNetworkFile?: string;
 }
@@ -105,6 +109,8 @@ export function loadSettings(env: Env = process.env): Settings {
     awsCredentials: nonEmpty(env.AWS_ACCESS_KEY_ID) !== undefined,
     chatopsEndpoint: nonEmpty(env.PROBEMESH_CHATOPS_ENDPOINT),
     labNetworkFile: nonEmpty(env.PROBEMESH_LAB_NETWORK),
+    spoolDir: nonEmpty(env.PROBEMESH_SPOOL_DIR),
+    spoolQueues: stringMap(env, "PROBEMESH_SPOOL_QUEUES") ?? {},
   };
 }
 

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, readdirSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer, connect } from "node:net";
 import { dirname, join, resolve } from "node:path";
@@ -21,6 +21,65 @@ export interface DynamoLocal {
   port: number;
   /** Kills the Java process (and waits for it to exit). Safe to call twice. */
   stop(): Promise<void>;
+  /** Resolves when the process has exited, for whatever reason. */
+  exited: Promise<void>;
+  /** The Java process's pid (what an operator would `kill`). */
+  javaPid(): number | undefined;
+}
+
+export interface SupervisedDynamoLocal {
+  endpoint: string;
+  port: number;
+  /** The Java process's pid right now. */
+  javaPid(): number | undefined;
+  /** Resolves once DynamoDB Local has been restarted `count` times in all. */
+  restarted(count: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * DynamoDB Local that comes back when it dies: restarted on the same port with the same data
+ * directory (DynamoDB Local keeps its tables in one SQLite file there, so they are intact),
+ * with a log line each time. A restart that fails is retried every few seconds.
+ */
+export async function superviseDynamoLocal(opts: DynamoLocalOptions, log: (line: string) => void): Promise<SupervisedDynamoLocal> {
+  let current = await startDynamoLocal(opts);
+  const port = current.port;
+  let stopping = false;
+  let restarts = 0;
+  const waiters: Array<{ count: number; resolve: () => void }> = [];
+  const watch = (instance: DynamoLocal) => {
+    void instance.exited.then(async () => {
+      if (stopping) return;
+      log(`DynamoDB Local (port ${port}) died: restarting it with the same data`);
+      for (;;) {
+        try {
+          current = await startDynamoLocal({ ...opts, port });
+          break;
+        } catch (error) {
+          if (stopping) return;
+          log(`DynamoDB Local restart failed (${(error as Error).message.split("\n")[0]}); trying again in 2 s`);
+          await new Promise((r) => setTimeout(r, 2_000));
+        }
+      }
+      if (stopping) return void (await current.stop());
+      restarts += 1;
+      log(`DynamoDB Local is back on port ${port} (restart ${restarts})`);
+      for (const waiter of waiters.filter((w) => restarts >= w.count)) waiter.resolve();
+      watch(current);
+    });
+  };
+  watch(current);
+  return {
+    endpoint: current.endpoint,
+    port,
+    javaPid: () => current.javaPid(),
+    restarted: (count) => (restarts >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ count, resolve }))),
+    async stop() {
+      stopping = true;
+      await current.stop();
+    },
+  };
 }
 
 /** Thrown when Java is missing or DynamoDB Local does not come up. */
@@ -160,7 +219,16 @@ export async function startDynamoLocal(opts: DynamoLocalOptions = {}): Promise<D
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { endpoint: `http://127.0.0.1:${port}`, port, stop };
+  const javaPid = () => {
+    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return undefined;
+    try {
+      const children = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, "utf8").trim().split(/\s+/).map(Number);
+      return children.find((pid) => readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "java");
+    } catch {
+      return undefined;
+    }
+  };
+  return { endpoint: `http://127.0.0.1:${port}`, port, stop, exited, javaPid };
 }
 
 function ensureDir(path: string): string {

@@ -3,7 +3,8 @@
  * (PROBEMESH_HANDLER_BUNDLE) and serves it behind the Lambda Invoke API on
  * 127.0.0.1:PROBEMESH_INVOKE_PORT (0 = a free port) as PROBEMESH_FUNCTION_NAME, with the
  * function timeout PROBEMESH_FUNCTION_TIMEOUT_MS. Prints `{"url": …}` on stdout once it
- * listens; SIGTERM closes it and waits for invocations still running.
+ * listens; SIGTERM closes it and waits for invocations still running; the end of stdin
+ * (its mesh died) ends it at once.
  */
 import { pathToFileURL } from "node:url";
 import { setMaxListeners } from "node:events";
@@ -36,3 +37,6 @@ const close = () => {
 };
 process.on("SIGTERM", close);
 process.on("SIGINT", close);
+// The mesh holds our stdin open; end of file means it is gone, and so is this worker.
+process.stdin.on("end", () => process.exit(0));
+process.stdin.resume();

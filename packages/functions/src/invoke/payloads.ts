@@ -43,6 +43,10 @@ export const ProbeSummarySchema = v.object({
   counts: v.object({ pass: Count, fail: Count, inconclusive: Count }),
   /** Results the deadline cut off (stored as inconclusive with `detail.deadline`, not dropped). */
   unfinished: Count,
+  /** Results kept in the region's spool because the store was unavailable (delivered later). */
+  spooled: v.optional(Count),
+  /** Spooled batches from earlier invocations delivered to the store by this one. */
+  drained: v.optional(Count),
   durationMs: v.pipe(v.number(), v.minValue(0)),
 });
 export type ProbeSummary = v.InferOutput<typeof ProbeSummarySchema>;

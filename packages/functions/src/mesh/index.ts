@@ -5,7 +5,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { Check } from "@probemesh/core/check";
 import { ensureTable } from "@probemesh/core/store";
 import { loadSettings, probeFunctionName, type Settings } from "../config/index.js";
-import { startDynamoLocal } from "../dynamo-local/index.js";
+import { superviseDynamoLocal, type SupervisedDynamoLocal } from "../dynamo-local/index.js";
 import { apiHandlerFor } from "../handlers/api.js";
 import { chatopsWorkerFor } from "../handlers/chatops-worker.js";
 import { schedulerHandlerFor } from "../handlers/scheduler.js";
@@ -58,6 +58,8 @@ export interface Mesh {
   /** The worker processes (tests kill one to see it restarted). */
   workerProcesses: Record<string, RegionWorker>;
   dynamoEndpoint: string;
+  /** DynamoDB Local under supervision (tests kill its Java process). */
+  dynamo: SupervisedDynamoLocal;
   lab?: Lab;
   checks: Check[];
   /** The mesh process's composition root (the same factory Lambda uses). */
@@ -106,7 +108,7 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
     const scratch = mkdtempSync(join(tmpdir(), "probemesh-mesh-"));
     cleanup.push(() => rmSync(scratch, { recursive: true, force: true }));
     const [dynamo, bundles] = await Promise.all([
-      startDynamoLocal(options.inMemory ? { inMemory: true } : { dataDir: settings.dataDir }),
+      superviseDynamoLocal(options.inMemory ? { inMemory: true } : { dataDir: settings.dataDir }, log),
       buildMeshBundles(join(scratch, "build")),
     ]);
     cleanup.push(() => dynamo.stop());
@@ -124,9 +126,12 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
       if (lab.skipped.length > 0) log(`lab skips ${lab.skipped.length} checks it cannot stand in for (literal public addresses)`);
     }
 
+    // Results the store cannot take wait here (on disk beside the data, so they survive a restart).
+    const spoolDir = options.inMemory ? join(scratch, "spool") : join(settings.dataDir, "spool");
     // Every region worker gets the Lambda environment: the same settings, plus local endpoints.
     const functionEnv = {
       ...env,
+      PROBEMESH_SPOOL_DIR: spoolDir,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       PROBEMESH_TABLE: settings.tableName,
       ...(settings.profilePath ? { PROBEMESH_PROFILE: settings.profilePath } : {}),
@@ -150,7 +155,7 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
     const chatopsWorker = await startInvokeServer({ functions: { [CHATOPS_WORKER]: chatopsWorkerFor(getRuntime) }, timeoutMs: 120_000 });
     cleanup.push(() => chatopsWorker.close());
     runtime = await createRuntime(
-      { ...settings, dynamodbEndpoint: dynamo.endpoint, lambdaEndpoints: endpoints, chatopsWorker: CHATOPS_WORKER, chatopsEndpoint: chatopsWorker.url },
+      { ...settings, spoolDir, dynamodbEndpoint: dynamo.endpoint, lambdaEndpoints: endpoints, chatopsWorker: CHATOPS_WORKER, chatopsEndpoint: chatopsWorker.url },
       lab ? { checks: lab.checks } : {},
     );
     cleanup.push(() => runtime.destroy());
@@ -193,6 +198,7 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
       workers: endpoints,
       workerProcesses,
       dynamoEndpoint: dynamo.endpoint,
+      dynamo,
       ...(lab ? { lab } : {}),
       checks: runtime.checks(),
       runtime,

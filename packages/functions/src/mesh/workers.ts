@@ -56,7 +56,8 @@ export async function startWorker(spec: WorkerSpec, log: (line: string) => void)
           PROBEMESH_INVOKE_PORT: String(port),
           PROBEMESH_FUNCTION_TIMEOUT_MS: String(spec.timeoutMs),
         },
-        stdio: ["ignore", "pipe", "pipe"],
+        // stdin stays open and unused: when the mesh dies, even by SIGKILL, it closes and the worker exits.
+        stdio: ["pipe", "pipe", "pipe"],
       });
       child = proc;
       let ready = false;

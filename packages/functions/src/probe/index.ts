@@ -2,10 +2,11 @@ import { runChecks } from "@probemesh/core/engine";
 import { BlockedTargetError, checkTarget, guardContext, type Guard } from "@probemesh/core/guard";
 import { defaultContext, invalidTargetResult, type ProbeContext } from "@probemesh/core/probers";
 import type { ProbeResult } from "@probemesh/core/result";
-import type { Store } from "@probemesh/core/store";
+import { isStoreUnavailable, type Store } from "@probemesh/core/store";
 import type { Context } from "aws-lambda";
 import { InvalidPayloadError, parsePayload, ProbeInvocationSchema, type ProbeSummary } from "../invoke/payloads.js";
 import type { Runtime } from "../runtime/index.js";
+import type { Spool } from "../spool/index.js";
 
 export interface ProbeFunctionDeps {
   store: Pick<Store, "writeResults" | "addProbeResults">;
@@ -19,6 +20,8 @@ export interface ProbeFunctionDeps {
   concurrency?: number;
   /** Budget of one probe (default 5 s). */
   timeoutMs?: number;
+  /** Where results go when the store is unavailable (drained before anything newer is written). */
+  spool?: Spool;
   /** Time kept free below the Lambda timeout to write results (default 3 s). */
   writeMarginMs?: number;
 }
@@ -65,8 +68,9 @@ export function createProbeFunction(deps: ProbeFunctionDeps) {
       deadlineMs,
     });
     const results = [...refused, ...probed];
-    if (invocation.probeId) await deps.store.addProbeResults(invocation.probeId, invocation.region, results);
-    else await deps.store.writeResults(invocation.region, invocation.roundId, results);
+    const delivery = invocation.probeId
+      ? await deps.store.addProbeResults(invocation.probeId, invocation.region, results).then(() => ({ spooled: 0, drained: 0 }))
+      : await keepResults(deps, invocation.region, invocation.roundId, results);
 
     const counts = { pass: 0, fail: 0, inconclusive: 0 };
     for (const result of results) counts[result.status] += 1;
@@ -77,9 +81,36 @@ export function createProbeFunction(deps: ProbeFunctionDeps) {
       checks: invocation.checks.length,
       counts,
       unfinished: results.filter((result) => result.detail?.deadline !== undefined).length,
+      ...(delivery.spooled ? { spooled: delivery.spooled } : {}),
+      ...(delivery.drained ? { drained: delivery.drained } : {}),
       durationMs: Date.now() - started,
     };
   };
+}
+
+/**
+ * Round results reach the store in order: first whatever the spool holds (oldest first), then
+ * these. When the store is unavailable they go to the spool instead, and nothing is lost.
+ */
+async function keepResults(deps: ProbeFunctionDeps, region: string, roundId: string, results: ProbeResult[]): Promise<{ spooled: number; drained: number }> {
+  if (!deps.spool) {
+    await deps.store.writeResults(region, roundId, results);
+    return { spooled: 0, drained: 0 };
+  }
+  let drained = 0;
+  try {
+    await deps.spool.drain(async (batch) => {
+      await deps.store.writeResults(batch.region, batch.roundId, batch.results);
+      drained += 1;
+    });
+    await deps.store.writeResults(region, roundId, results);
+    return { spooled: 0, drained };
+  } catch (error) {
+    if (!isStoreUnavailable(error)) throw error;
+    await deps.spool.put({ region, roundId, results, spooledAt: new Date().toISOString() });
+    console.warn(`probe ${region} ${roundId}: store unavailable (${(error as Error).message}); ${results.length} results kept in the spool`);
+    return { spooled: results.length, drained };
+  }
 }
 
 /** The probe function's dependencies from the composition root, for the function in `region`. */
@@ -90,6 +121,7 @@ export function probeDepsOf(runtime: Runtime, region: string | undefined): Probe
     guard: runtime.guard,
     ...(region ? { region } : {}),
     context: (r) => runtime.probeContext(r),
+    ...(region && runtime.spoolFor(region) ? { spool: runtime.spoolFor(region)! } : {}),
     concurrency: settings.probeConcurrency,
     timeoutMs: settings.probeTimeoutMs,
   };

@@ -1,5 +1,5 @@
 import type { Check } from "@probemesh/core/check";
-import type { Incident, Store } from "@probemesh/core/store";
+import { isStoreUnavailable, type Incident, type Store } from "@probemesh/core/store";
 import type { ProbeInvocation, ProbeSummary } from "../invoke/payloads.js";
 import type { Runtime } from "../runtime/index.js";
 
@@ -33,6 +33,8 @@ export interface RoundReport {
   regions: Array<{ region: string; ok: boolean; summary?: ProbeSummary; error?: string }>;
   opened: number;
   resolved: number;
+  /** Set when the store could not take the round's heartbeats or evaluation (results were spooled by the probe functions). */
+  storeError?: string;
 }
 
 /**
@@ -46,24 +48,38 @@ export async function runRound(deps: RoundDeps, roundId?: string): Promise<Round
   const at = now().toISOString();
   const id = roundId ?? at;
   const checks = await deps.checks();
+  let storeError: string | undefined;
+  // The store being down must not lose the round: the probe functions spool their results,
+  // and a heartbeat or evaluation that cannot be written is reported, not thrown.
+  const tolerate = async (write: () => Promise<unknown>) => {
+    try {
+      await write();
+    } catch (error) {
+      if (!isStoreUnavailable(error)) throw error;
+      storeError ??= (error as Error).message;
+    }
+  };
   const regions = await Promise.all(
     deps.regions.map(async (region) => {
       try {
         const summary = await deps.runProbe({ region, roundId: id, checks, deadlineMs: deps.roundDeadlineMs });
-        await deps.store.recordHeartbeat({ region, roundId: id, at: now().toISOString(), ok: true, checks: summary.checks });
+        await tolerate(() => deps.store.recordHeartbeat({ region, roundId: id, at: now().toISOString(), ok: true, checks: summary.checks }));
         return { region, ok: true, summary };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        await deps.store.recordHeartbeat({ region, roundId: id, at: now().toISOString(), ok: false, error: message.slice(0, 500) });
+        await tolerate(() => deps.store.recordHeartbeat({ region, roundId: id, at: now().toISOString(), ok: false, error: message.slice(0, 500) }));
         return { region, ok: false, error: message };
       }
     }),
   );
-  const evaluation = await deps.store.evaluate({
-    now: now(),
-    regions: deps.regions,
-    staleAfterMs: deps.staleAfterMs,
-    ...(deps.quorum !== undefined ? { quorum: deps.quorum } : {}),
+  let evaluation = { opened: [] as Incident[], resolved: [] as Incident[] };
+  await tolerate(async () => {
+    evaluation = await deps.store.evaluate({
+      now: now(),
+      regions: deps.regions,
+      staleAfterMs: deps.staleAfterMs,
+      ...(deps.quorum !== undefined ? { quorum: deps.quorum } : {}),
+    });
   });
   if (deps.onTransitions && (evaluation.opened.length > 0 || evaluation.resolved.length > 0)) {
     try {
@@ -72,7 +88,15 @@ export async function runRound(deps: RoundDeps, roundId?: string): Promise<Round
       console.error("scheduler: alert hook failed:", error);
     }
   }
-  return { roundId: id, at, checks: checks.length, regions, opened: evaluation.opened.length, resolved: evaluation.resolved.length };
+  return {
+    roundId: id,
+    at,
+    checks: checks.length,
+    regions,
+    opened: evaluation.opened.length,
+    resolved: evaluation.resolved.length,
+    ...(storeError ? { storeError } : {}),
+  };
 }
 
 /** The round id of a scheduled event: its scheduled time, so a retried delivery is the same round. */

@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import type { Check } from "@probemesh/core/check";
@@ -12,6 +14,7 @@ import { createAlerter, type Transitions } from "../alerts/index.js";
 import { ConfigError, loadSettings, type Settings } from "../config/index.js";
 import { createProbeInvoker, type ProbeInvoker } from "../invoke/client.js";
 import { labContext, type LabNetwork } from "../lab/network.js";
+import { fileSpool, sqsSpool, type Spool } from "../spool/index.js";
 
 /**
  * The composition root: every dependency of every handler and of the local mesh, built from
@@ -38,6 +41,10 @@ export interface Runtime {
   probeContext(region: string): Partial<ProbeContext>;
   /** Starts the chat-ops worker function asynchronously (InvocationType Event). */
   dispatchChatopsJob(job: unknown): Promise<void>;
+  /** The spool of one region's probe function (undefined: none configured). */
+  spoolFor(region: string): Spool | undefined;
+  /** Batches waiting in each configured spool. */
+  spoolDepth(): Promise<Record<string, number>>;
   /** The freshness window of regions and results (core/verdict). */
   staleAfterMs: number;
   /** Each region's budget for one round: most of the interval, never more than 50 s. */
@@ -51,6 +58,9 @@ export interface LocalExtras {
   checks?: Check[];
 }
 
+/** Store retries when a spool keeps what cannot be written: four attempts, about a second. */
+const SPOOLED_RETRY = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 800 };
+
 /** Fake credentials for local endpoints (DynamoDB Local and the Invoke emulator accept any). */
 const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
 
@@ -59,11 +69,27 @@ export async function createRuntime(settings: Settings, extras: LocalExtras = {}
   const dynamoLocal = settings.dynamodbEndpoint !== undefined && !settings.awsCredentials;
   const tableRegion = dynamoLocal ? undefined : tableRegionFor(settings);
   const client = new DynamoDBClient({
+    // A store that stops answering must fail a request, not hang it.
+    requestHandler: { connectionTimeout: 2_000, requestTimeout: 10_000 },
     ...(settings.dynamodbEndpoint ? { endpoint: settings.dynamodbEndpoint } : {}),
     ...(dynamoLocal ? { region: settings.awsRegion ?? "us-east-1", credentials: LOCAL_CREDENTIALS } : {}),
     ...(tableRegion ? { region: tableRegion } : {}),
   });
-  const store = createStore({ client, tableName: settings.tableName, thresholds: settings.thresholds });
+  const spooling = settings.spoolDir !== undefined || Object.keys(settings.spoolQueues).length > 0;
+  // With a spool behind it, a write gives up after about a second and the batch is kept;
+  // without one, the store's default retries ride out a restart (at least 8 s).
+  const store = createStore({ client, tableName: settings.tableName, thresholds: settings.thresholds, ...(spooling ? { retry: SPOOLED_RETRY } : {}) });
+  const spools = new Map<string, Spool>();
+  const spoolFor = (region: string): Spool | undefined => {
+    let spool = spools.get(region);
+    if (!spool) {
+      const queue = settings.spoolQueues[region];
+      if (queue) spool = sqsSpool(new SQSClient({ region }), queue);
+      else if (settings.spoolDir) spool = fileSpool(join(settings.spoolDir, region));
+      if (spool) spools.set(region, spool);
+    }
+    return spool;
+  };
   const invokeLocally = Object.keys(settings.lambdaEndpoints).length > 0 && !settings.awsCredentials;
   const invoker = createProbeInvoker({
     functions: settings.probeFunctions,
@@ -102,6 +128,11 @@ export async function createRuntime(settings: Settings, extras: LocalExtras = {}
         ...(settings.chatopsEndpoint && !settings.awsCredentials ? { endpoint: settings.chatopsEndpoint, region: "us-east-1", credentials: LOCAL_CREDENTIALS } : {}),
       });
       await lambda.send(new InvokeCommand({ FunctionName: worker, InvocationType: "Event", Payload: JSON.stringify(job) }));
+    },
+    spoolFor,
+    async spoolDepth() {
+      const regions = spooling ? settings.regions : [];
+      return Object.fromEntries(await Promise.all(regions.map(async (region) => [region, (await spoolFor(region)?.depth()) ?? 0] as const)));
     },
     staleAfterMs: staleAfterMs(settings.intervalS),
     roundDeadlineMs: Math.min(settings.intervalS * 800, 50_000),

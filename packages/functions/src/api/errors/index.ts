@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { StoreInputError } from "@probemesh/core/store";
+import { StoreInputError, isStoreUnavailable } from "@probemesh/core/store";
 import { HTTPException } from "hono/http-exception";
 
 /** HTTP statuses the API answers errors with. */
@@ -78,6 +78,9 @@ const HTTP_CODES: Record<number, string> = {
 export function onError(error: Error, c: Context): Response {
   if (error instanceof ApiError) {
     return errorResponse(c, error.status, error.code, error.message, error.headers);
+  }
+  if (isStoreUnavailable(error)) {
+    return errorResponse(c, 503, "store_unavailable", "the results store is unreachable right now; try again shortly", { "retry-after": "5" });
   }
   if (error instanceof StoreInputError) {
     return errorResponse(c, 400, "invalid_request", error.message);

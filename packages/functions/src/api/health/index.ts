@@ -1,11 +1,53 @@
 import { Hono } from "hono";
+import type { AppDeps } from "../deps.js";
 import type { RouteDoc } from "../validate.js";
 
-/** Liveness: answers without touching the store. */
-export function healthRoutes(): Hono {
-  return new Hono().get("/healthz", (c) => c.json({ status: "ok" }));
+/** A store that does not answer within this is reported unreachable. */
+const STORE_PROBE_MS = 2_000;
+
+/**
+ * Health that tells the truth: 503 with the failing dependency while the store is unreachable;
+ * otherwise 200 with the last round's time, whether the store answered and how many result
+ * batches wait in the spools (kept while the store was away, delivered when it is back).
+ */
+export function healthRoutes(deps: AppDeps): Hono {
+  return new Hono().get("/healthz", async (c) => {
+    const started = Date.now();
+    const [store, spool] = await Promise.all([
+      within(STORE_PROBE_MS, deps.store.heartbeats()).then(
+        (heartbeats) => ({ reachable: true as const, latencyMs: Date.now() - started, heartbeats }),
+        (error: Error) => ({ reachable: false as const, latencyMs: Date.now() - started, error: error.message.slice(0, 300) }),
+      ),
+      (deps.spoolDepth?.() ?? Promise.resolve({})).catch((error: Error) => ({ error: error.message.slice(0, 300) })),
+    ]);
+    const lastRoundAt = store.reachable ? store.heartbeats.map((h) => h.at).sort().at(-1) ?? null : null;
+    const depth = "error" in spool ? null : Object.values(spool as Record<string, number>).reduce((a, b) => a + b, 0);
+    const body = {
+      status: store.reachable ? "ok" : "unavailable",
+      ...(store.reachable ? {} : { failing: ["store"] }),
+      store: store.reachable ? { reachable: true, latencyMs: store.latencyMs } : { reachable: false, latencyMs: store.latencyMs, error: store.error },
+      lastRoundAt,
+      spool: { depth, byRegion: "error" in spool ? null : spool, ...("error" in spool ? { error: spool.error } : {}) },
+    };
+    return c.json(body, store.reachable ? 200 : 503);
+  });
+}
+
+function within<T>(ms: number, promise: Promise<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    promise.then(
+      (value) => (clearTimeout(timer), resolve(value)),
+      (error: unknown) => (clearTimeout(timer), reject(error)),
+    );
+  });
 }
 
 export const healthDocs: RouteDoc[] = [
-  { method: "get", path: "/healthz", summary: "Liveness probe", responses: { 200: "The API process is up" } },
+  {
+    method: "get",
+    path: "/healthz",
+    summary: "Health: the store reachable, the last round's time, spool depth",
+    responses: { 200: "{ status: ok, store: { reachable, latencyMs }, lastRoundAt, spool: { depth, byRegion } }", 503: "{ status: unavailable, failing: [store], … }" },
+  },
 ];
