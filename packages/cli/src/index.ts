@@ -1,6 +1,7 @@
 import { processIO, UsageError, type CliIO, type Command } from "./io.js";
 import { catalog } from "./commands/catalog.js";
 import { check } from "./commands/check.js";
+import { cost } from "./commands/cost.js";
 import { importCommand } from "./commands/import.js";
 import { plan } from "./commands/plan.js";
 import { status } from "./commands/status.js";
@@ -15,11 +16,14 @@ export const USAGE = `usage: probemesh <command> [options]
         [--json | --junit file] [--timeout ms] [--concurrency n] [--expect-blocked <target>]
   import <vendor-doc file | -> [--json] [--product id] [--overrides file]
   status [--api url] [--json]
+  cost [--profile file | --checks-per-minute n] [--regions n] [--interval s]
+       [--slowest-check-ms n] [--arch arm64|x86_64] [--json]
+                                            monthly AWS estimate, itemised (README's cost table)
 
 exit codes: 0 ok, 1 a required check failed / something changed, 2 bad usage or input
 `;
 
-const COMMANDS: Record<string, Command> = { catalog, plan, check, import: importCommand, status };
+const COMMANDS: Record<string, Command> = { catalog, plan, check, import: importCommand, status, cost };
 
 /** Names of errors that mean bad usage or bad input: one line on stderr, exit 2. */
 const INPUT_ERRORS = new Set(["UsageError", "PlanError", "ProfileError", "CatalogError", "ImportError", "UnknownProductError", "InvalidTargetError"]);

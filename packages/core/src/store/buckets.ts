@@ -101,9 +101,10 @@ async function firstRawHour(ctx: StoreContext, region: string, shard: number): P
   return sk ? hourStart(sk.slice(0, sk.indexOf("#"))) : undefined;
 }
 
-async function writeHourly(ctx: StoreContext, region: string, shard: number, results: ProbeResult[]): Promise<void> {
+/** Hourly rollup items of `results` (one per check × hour), as stored; the cost estimate sizes these. */
+export function hourlyRollupItems(ctx: Pick<StoreContext, "hourlyRetentionDays">, region: string, shard: number, results: ProbeResult[]): Item[] {
   const rollups = rollupBy(results, (r) => `${r.checkId}|${hourStart(r.at)}`);
-  const items: Item[] = [...rollups].map(([key, rollup]) => {
+  return [...rollups].map(([key, rollup]) => {
     const [checkId, hour] = key.split("|") as [string, string];
     return {
       pk: keys.rollup(checkId, region),
@@ -114,7 +115,20 @@ async function writeHourly(ctx: StoreContext, region: string, shard: number, res
       ...rollupAttributes(rollup),
     };
   });
-  await batchPutAll(ctx.doc, ctx.table, items, ctx.retry);
+}
+
+/** The daily rollup item of one check × region. */
+export function dailyRollupItem(ctx: Pick<StoreContext, "dailyRetentionDays">, region: string, checkId: string, day: string, rollup: Rollup): Item {
+  return {
+    pk: keys.rollup(checkId, region),
+    sk: keys.rollupSk("1d", day),
+    expiresAt: ttlAt(day, ctx.dailyRetentionDays),
+    ...rollupAttributes(rollup),
+  };
+}
+
+async function writeHourly(ctx: StoreContext, region: string, shard: number, results: ProbeResult[]): Promise<void> {
+  await batchPutAll(ctx.doc, ctx.table, hourlyRollupItems(ctx, region, shard, results), ctx.retry);
 }
 
 async function writeDaily(ctx: StoreContext, region: string, shard: number, day: string): Promise<void> {
@@ -130,12 +144,7 @@ async function writeDaily(ctx: StoreContext, region: string, shard: number, day:
     mergeInto(rollup, rollupFromAttributes(item));
     perCheck.set(checkId, rollup);
   }
-  const items: Item[] = [...perCheck].map(([checkId, rollup]) => ({
-    pk: keys.rollup(checkId, region),
-    sk: keys.rollupSk("1d", day),
-    expiresAt: ttlAt(day, ctx.dailyRetentionDays),
-    ...rollupAttributes(rollup),
-  }));
+  const items: Item[] = [...perCheck].map(([checkId, rollup]) => dailyRollupItem(ctx, region, checkId, day, rollup));
   await batchPutAll(ctx.doc, ctx.table, items, ctx.retry);
 }
 

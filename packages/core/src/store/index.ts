@@ -21,6 +21,7 @@ export type * from "./types.js";
 export { TABLE_SCHEMA } from "./schema.js";
 export { ensureTable } from "./table.js";
 export { isStoreUnavailable, StoreInputError, StoreWriteError, type RetryOptions } from "./retry.js";
+export { itemBytes, readUnitsOf, roundItems, writeUnitsOf, type RoundItems } from "./size.js";
 
 export interface StoreOptions {
   client: DynamoDBClient;

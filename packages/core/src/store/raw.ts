@@ -15,7 +15,7 @@ export const resultKey = (result: Pick<ProbeResult, "checkId" | "at">) => `${res
  * further only to stay under the item size limit. The sort key ends with a hash of the
  * result ids it carries, so redelivering the same results rewrites the same item.
  */
-export function packRawItems(ctx: StoreContext, region: string, roundId: string, results: ProbeResult[]): Item[] {
+export function packRawItems(ctx: Pick<StoreContext, "shards" | "retentionDays">, region: string, roundId: string, results: ProbeResult[]): Item[] {
   const groups = new Map<string, ProbeResult[]>();
   for (const result of results) {
     const group = `${shardOf(result.checkId, ctx.shards)}|${hourStart(result.at)}`;
@@ -38,7 +38,7 @@ function chunkBySize(results: ProbeResult[]): Array<{ results: ProbeResult[]; pa
 }
 
 function rawItem(
-  ctx: StoreContext,
+  ctx: Pick<StoreContext, "retentionDays">,
   region: string,
   shard: number,
   roundId: string,

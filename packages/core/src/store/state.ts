@@ -11,7 +11,18 @@ import type { LatestEntry, WriteSummary } from "./types.js";
 interface StateEntry extends RegionCounter {
   result: ProbeResult;
 }
-type StateBlob = Record<string, StateEntry>;
+/** Check id → its latest result and counter: one region × shard. */
+export type StateBlob = Record<string, StateEntry>;
+
+/** The region × shard state item as stored (the cost estimate sizes this same item). */
+export function stateItem(region: string, shard: number, blob: StateBlob, version: number, updatedAt: string) {
+  return { pk: keys.state(region), sk: keys.stateShard(shard), d: packJson(blob), v: version, updatedAt };
+}
+
+/** A blob holding each result as its check's first one (what a steady round rewrites, sized like it). */
+export function firstStateBlob(results: ProbeResult[], thresholds: StoreContext["thresholds"]): StateBlob {
+  return Object.fromEntries(results.map((result) => [result.checkId, { ...nextRegionState(undefined, result, thresholds), result }]));
+}
 
 /** The state blob must fit one item; beyond this, raise the store's `shards`. */
 const MAX_STATE_BYTES = 380_000;
@@ -47,16 +58,16 @@ export async function updateState(
       blob[result.checkId] = { ...next, result };
     }
     if (!changed) return { transitions: [], created: false };
-    const packed = packJson(blob);
-    if (packed.byteLength > MAX_STATE_BYTES) {
-      throw new Error(`region state ${region}/${shard} is ${packed.byteLength} bytes: create the store with more shards`);
+    const item = stateItem(region, shard, blob, (version ?? 0) + 1, ctx.now().toISOString());
+    if (item.d.byteLength > MAX_STATE_BYTES) {
+      throw new Error(`region state ${region}/${shard} is ${item.d.byteLength} bytes: create the store with more shards`);
     }
     try {
       await withRetry("PutItem", ctx.retry, () =>
         ctx.doc.send(
           new PutCommand({
             TableName: ctx.table,
-            Item: { ...key, d: packed, v: (version ?? 0) + 1, updatedAt: ctx.now().toISOString() },
+            Item: item,
             ConditionExpression: version === undefined ? "attribute_not_exists(pk)" : "v = :v",
             ExpressionAttributeValues: version === undefined ? undefined : { ":v": version },
           }),

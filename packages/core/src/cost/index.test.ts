@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { DURATION_MODEL, estimateCost, FUNCTION_SIZES, PRICES, probeInvocationMs, syntheticChecks } from "./index.js";
+
+const base = { checksPerRound: 100, regions: 3, intervalS: 60 };
+
+describe("estimateCost", () => {
+  it("prices Lambda from the deployed sizes and the duration model", () => {
+    const e = estimateCost(base);
+    expect(e.invocation.probeMemoryMb).toBe(FUNCTION_SIZES.probe.memoryMb);
+    expect(e.invocation.probeMs).toBe(probeInvocationMs(100, DURATION_MODEL.slowestCheckMs));
+    const compute = e.items.find((i) => i.item.startsWith("Lambda compute"))!;
+    const gbS = (3 * 43_200 * e.invocation.probeMs * 0.5 + 43_200 * e.invocation.schedulerMs * 0.25) / 1000;
+    expect(compute.quantity).toBeCloseTo(gbS, 6);
+    expect(compute.usd).toBeCloseTo(gbS * PRICES.lambda.perGbSecond.arm64, 9);
+  });
+
+  it("sizes the store's items with its encoders: DEFLATE'd raw results weigh tens of bytes, not a KB each", () => {
+    const { store } = estimateCost(base);
+    expect(store.rawBytesPerResult).toBeGreaterThan(10);
+    expect(store.rawBytesPerResult).toBeLessThan(200);
+    expect(store.rawItemsPerRound).toBe(4); // one per shard × hour
+    expect(store.stateItemsPerRound).toBe(4);
+  });
+
+  it("a profile's own checks are what gets sized; TLS results carry a certificate and weigh more", () => {
+    const tls = syntheticChecks(100).map((c, i) => ({ ...c, target: `tls://svc-${i}.vendor.example.com:443` }));
+    expect(estimateCost({ ...base, checks: tls }).store.rawBytesPerResult).toBeGreaterThan(estimateCost(base).store.rawBytesPerResult);
+  });
+
+  it("has an item hook for a result spool (SQS), absent unless configured", () => {
+    expect(estimateCost(base).items.some((i) => i.item.includes("spool"))).toBe(false);
+    const spooled = estimateCost({ ...base, spool: { requestsPerRegionRound: 2 } });
+    const spool = spooled.items.find((i) => i.item.includes("spool"))!;
+    expect(spool.quantity).toBe(2 * 3 * 43_200);
+    expect(spooled.totalUsd).toBeCloseTo(estimateCost(base).totalUsd + spool.usd, 10);
+  });
+
+  it("refuses a workload without checks, regions or rounds", () => {
+    expect(() => estimateCost({ ...base, regions: 0 })).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,231 @@
+/**
+ * What a deployment costs on AWS a month, itemised: the published prices (./prices.ts, one dated
+ * table), the item sizes and write units of the store's own encoders (store/size.ts), the
+ * function sizes infra/ deploys (./functions.ts) and the duration model the load bench checks
+ * (./duration.ts). `probemesh cost` prints it; README's cost table is its output.
+ */
+import type { Check } from "../check/index.js";
+import { packJson } from "../store/codec.js";
+import { itemBytes, readUnitsOf, roundItems, writeUnitsOf } from "../store/size.js";
+import { DURATION_MODEL, probeInvocationMs, schedulerInvocationMs } from "./duration.js";
+import { DEFAULT_ARCHITECTURE, FUNCTION_SIZES } from "./functions.js";
+import { PRICES, type Architecture } from "./prices.js";
+import { sampleResult, syntheticChecks } from "./sample.js";
+
+export { PRICES, type Architecture } from "./prices.js";
+export { ARCHITECTURES, DEFAULT_ARCHITECTURE, FUNCTION_SIZES } from "./functions.js";
+export { DURATION_MODEL, probeInvocationMs, schedulerInvocationMs } from "./duration.js";
+export { sampleResult, syntheticChecks } from "./sample.js";
+
+/** A 30-day month, as AWS bills a month of scheduled work. */
+export const MONTH_S = 30 * 86_400;
+/** Results one round's items are sized from; larger plans are scaled from this many. */
+const SAMPLE_CHECKS = 5_000;
+/** Checks whose hour of rollups is sized (rollup items are per check, so they scale exactly). */
+const SAMPLE_ROLLUP_CHECKS = 50;
+/** DynamoDB stores 100 bytes of overhead per item (and per index entry) for storage billing. */
+const ITEM_OVERHEAD_BYTES = 100;
+
+export interface Workload {
+  /** Checks each region runs per round (the profile's plan, or checks per minute × interval). */
+  checksPerRound: number;
+  regions: number;
+  /** Seconds between rounds. */
+  intervalS: number;
+  /** The planned checks (a profile's); default: synthetic checks in the lab catalog's mix. */
+  checks?: Check[];
+  architecture?: Architecture;
+  /** The slowest check of a round (DURATION_MODEL.slowestCheckMs when unset). */
+  slowestCheckMs?: number;
+  /** Store partitions per region (the store's `shards`, default 4). */
+  shards?: number;
+  /** Days raw results are kept (the store's retention, default 30). */
+  retentionDays?: number;
+  /** CloudWatch Logs bytes per invocation: START, END and REPORT lines plus one summary line. */
+  logBytesPerInvocation?: number;
+  /** Item hook: a result spool or queue between probes and the store (e.g. SQS) adds its requests per region-round here. */
+  spool?: { requestsPerRegionRound: number };
+}
+
+/** One priced line of the estimate. */
+export interface CostItem {
+  item: string;
+  arithmetic: string;
+  quantity: number;
+  unit: string;
+  usd: number;
+}
+
+/** What one region's round weighs in the store, from the store's encoders. */
+export interface StoreFootprint {
+  /** Compressed bytes per result in the raw items. */
+  rawBytesPerResult: number;
+  rawItemsPerRound: number;
+  rawWriteUnitsPerRound: number;
+  stateItemsPerRound: number;
+  /** Bytes of all state items one region's round rewrites. */
+  stateBytesPerRound: number;
+  stateWriteUnitsPerRound: number;
+  /** Bytes of an hourly rollup item (one per check × region × hour; GSI1 holds a copy). */
+  rollupItemBytes: number;
+}
+
+export interface CostEstimate {
+  workload: Required<Omit<Workload, "checks" | "spool">> & { spool?: Workload["spool"] };
+  pricesAsOf: string;
+  roundsPerMonth: number;
+  checksPerMonth: number;
+  invocation: { probeMs: number; schedulerMs: number; probeMemoryMb: number; schedulerMemoryMb: number };
+  store: StoreFootprint;
+  /** DynamoDB units per round of all regions (what the load bench compares with what DynamoDB reports). */
+  unitsPerRound: { write: number; read: number };
+  items: CostItem[];
+  totalUsd: number;
+  perMillionChecksUsd: number;
+  /** Limits the workload runs into (an invocation over its function's timeout, a state shard over its size cap). */
+  warnings: string[];
+}
+
+/** A unit price as AWS prints it: every published digit, at least two decimals ($0.20, $0.625, $0.0000133334). */
+const usd = (price: number) => `$${price.toFixed(Math.max(2, (String(price).split(".")[1] ?? "").length))}`;
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+const n = (value: number, digits = 0) => value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+
+function storeFootprint(checks: Check[], w: { checksPerRound: number; intervalS: number; shards: number; retentionDays: number }): StoreFootprint {
+  const region = "us-east-1";
+  const at = "2026-01-01T00:00:00.000Z";
+  const sampled = checks.slice(0, SAMPLE_CHECKS);
+  const scale = w.checksPerRound / sampled.length;
+  const results = sampled.map((check, i) => sampleResult(check, region, at, 1, i));
+  const perHour = Math.max(1, Math.round(3600 / w.intervalS));
+  const rollupChecks = sampled.slice(0, SAMPLE_ROLLUP_CHECKS);
+  const hourResults = Array.from({ length: perHour }, (_, round) =>
+    rollupChecks.map((check, i) => sampleResult(check, region, new Date(Date.parse(at) + round * w.intervalS * 1000).toISOString(), round, i)),
+  ).flat();
+  const items = roundItems({ region, roundId: at, results, hourResults, shards: w.shards, retentionDays: w.retentionDays });
+  const rawBytes = sum(items.raw.map(itemBytes));
+  return {
+    rawBytesPerResult: rawBytes / results.length,
+    rawItemsPerRound: items.raw.length * scale,
+    rawWriteUnitsPerRound: sum(items.raw.map((item) => writeUnitsOf(itemBytes(item)))) * scale,
+    stateItemsPerRound: items.state.length,
+    stateBytesPerRound: sum(items.state.map(itemBytes)) * scale,
+    stateWriteUnitsPerRound: sum(items.state.map((item) => writeUnitsOf(itemBytes(item)))) * scale,
+    rollupItemBytes: sum(items.hourly.map(itemBytes)) / items.hourly.length,
+  };
+}
+
+/** Bytes of the stored verdict model for `checks` checks over `regions` regions. */
+function verdictBytes(checks: Check[], regions: number): number {
+  const names = Array.from({ length: regions }, (_, i) => `region-${i}-1`);
+  const blob = Object.fromEntries(checks.slice(0, SAMPLE_CHECKS).map((c) => [c.checkId, { verdict: "up", since: "2026-01-01T00:00:00.000Z", regions: Object.fromEntries(names.map((r) => [r, "up"])) }]));
+  return (packJson(blob).byteLength * checks.length) / Math.min(checks.length, SAMPLE_CHECKS);
+}
+
+/** The monthly estimate for `input`, itemised. */
+export function estimateCost(input: Workload): CostEstimate {
+  if (!(input.checksPerRound > 0) || !(input.regions > 0) || !(input.intervalS > 0)) throw new RangeError("checks per round, regions and interval must be positive");
+  const w = {
+    checksPerRound: input.checksPerRound,
+    regions: input.regions,
+    intervalS: input.intervalS,
+    architecture: input.architecture ?? DEFAULT_ARCHITECTURE,
+    slowestCheckMs: input.slowestCheckMs ?? DURATION_MODEL.slowestCheckMs,
+    shards: input.shards ?? 4,
+    retentionDays: input.retentionDays ?? 30,
+    logBytesPerInvocation: input.logBytesPerInvocation ?? 512,
+    ...(input.spool ? { spool: input.spool } : {}),
+  };
+  const checks = input.checks?.length ? input.checks : syntheticChecks(Math.min(w.checksPerRound, SAMPLE_CHECKS));
+  const rounds = MONTH_S / w.intervalS;
+  const hours = MONTH_S / 3600;
+  const days = MONTH_S / 86_400;
+  const store = storeFootprint(checks, w);
+  const p = PRICES;
+
+  // Lambda: one probe invocation per region per round, one scheduler invocation per round.
+  const probeMs = Math.ceil(probeInvocationMs(w.checksPerRound, w.slowestCheckMs));
+  const schedulerMs = Math.ceil(schedulerInvocationMs(w.checksPerRound, w.regions, probeMs));
+  const probeInvocations = rounds * w.regions;
+  const invocations = probeInvocations + rounds;
+  const probeGbS = (probeInvocations * probeMs * FUNCTION_SIZES.probe.memoryMb) / 1024 / 1000;
+  const schedulerGbS = (rounds * schedulerMs * FUNCTION_SIZES.scheduler.memoryMb) / 1024 / 1000;
+  const gbSecondPrice = p.lambda.perGbSecond[w.architecture];
+
+  // DynamoDB writes per region-round: raw items + state; per round: heartbeats + the verdict meta item.
+  const roundWrites = w.regions * (store.rawWriteUnitsPerRound + store.stateWriteUnitsPerRound) + w.regions + 1;
+  // Each hour, per region: a rollup per check (plus its GSI1 copy) and a closed marker per shard; each day a daily rollup per check.
+  const rollupUnits = writeUnitsOf(store.rollupItemBytes);
+  const hourWrites = w.regions * (w.checksPerRound * rollupUnits * 2 + w.shards);
+  const dayWrites = w.regions * w.checksPerRound * rollupUnits;
+  const writeUnits = rounds * roundWrites + hours * hourWrites + days * dayWrites;
+
+  // Reads per round: each state shard read strongly before its put; the evaluation queries every region's
+  // state, the verdict model, heartbeats, regions and open incidents (eventually consistent).
+  const stateGet = store.stateItemsPerRound * readUnitsOf(store.stateBytesPerRound / store.stateItemsPerRound, true);
+  const evaluateReads = w.regions * readUnitsOf(store.stateBytesPerRound, false) + readUnitsOf(verdictBytes(checks, w.regions), false) + 3 * 0.5;
+  const roundReads = w.regions * stateGet + evaluateReads;
+  // Each hour, per region and shard: the closed marker and the hour's raw items; each day the hourly rollups of the day (GSI1).
+  const rawBytesPerHourShard = (store.rawBytesPerResult * w.checksPerRound * (3600 / w.intervalS)) / w.shards;
+  const hourReads = w.regions * w.shards * (1 + readUnitsOf(rawBytesPerHourShard, false));
+  const dayReads = w.regions * w.shards * readUnitsOf((24 * w.checksPerRound * store.rollupItemBytes) / w.shards, false);
+  const readUnits = rounds * roundReads + hours * hourReads + days * dayReads;
+
+  // Storage once retention has filled: raw items (retention), hourly rollups and their GSI1 copies (90 d), daily (400 d).
+  const rawBytesPerRegionRound = store.rawBytesPerResult * w.checksPerRound + store.rawItemsPerRound * ITEM_OVERHEAD_BYTES;
+  const rawGb = (rawBytesPerRegionRound * w.regions * (86_400 / w.intervalS) * w.retentionDays) / 1e9;
+  const rollupGb = (w.regions * w.checksPerRound * (store.rollupItemBytes + ITEM_OVERHEAD_BYTES) * (24 * 90 * 2 + 400)) / 1e9;
+  const storageGb = rawGb + rollupGb;
+
+  const logGb = (invocations * w.logBytesPerInvocation) / 1e9;
+  const items: CostItem[] = [
+    { item: "Lambda requests", arithmetic: `(${n(probeInvocations)} probe + ${n(rounds)} scheduler) invocations × ${usd(p.lambda.perMillionRequests)} / 1M`, quantity: invocations, unit: "requests", usd: (invocations * p.lambda.perMillionRequests) / 1e6 },
+    { item: `Lambda compute (${w.architecture})`, arithmetic: `probes ${n(probeInvocations)} × ${FUNCTION_SIZES.probe.memoryMb / 1024} GB × ${n(probeMs / 1000, 3)} s + scheduler ${n(rounds)} × ${FUNCTION_SIZES.scheduler.memoryMb / 1024} GB × ${n(schedulerMs / 1000, 3)} s = ${n(probeGbS + schedulerGbS)} GB-s × ${usd(gbSecondPrice)}`, quantity: probeGbS + schedulerGbS, unit: "GB-s", usd: (probeGbS + schedulerGbS) * gbSecondPrice },
+    { item: "DynamoDB writes", arithmetic: `${n(roundWrites, 1)} WRU per round (raw ${n(store.rawWriteUnitsPerRound, 1)} + state ${n(store.stateWriteUnitsPerRound, 1)} per region, at ${n(store.rawBytesPerResult, 1)} B per result) + rollups ${n(hourWrites, 1)} per hour = ${n(writeUnits)} WRU × ${usd(p.dynamodb.perMillionWriteUnits)} / 1M`, quantity: writeUnits, unit: "WRU", usd: (writeUnits * p.dynamodb.perMillionWriteUnits) / 1e6 },
+    { item: "DynamoDB reads", arithmetic: `${n(roundReads, 1)} RRU per round + hour closes ${n(hourReads, 1)} per hour = ${n(readUnits)} RRU × ${usd(p.dynamodb.perMillionReadUnits)} / 1M`, quantity: readUnits, unit: "RRU", usd: (readUnits * p.dynamodb.perMillionReadUnits) / 1e6 },
+    { item: "DynamoDB storage", arithmetic: `raw ${n(rawGb, 3)} GB (${w.retentionDays} d) + rollups ${n(rollupGb, 3)} GB × ${usd(p.dynamodb.perGbMonth)} per GB-month`, quantity: storageGb, unit: "GB-month", usd: storageGb * p.dynamodb.perGbMonth },
+    { item: "EventBridge Scheduler", arithmetic: `${n(rounds)} invocations × ${usd(p.scheduler.perMillionInvocations)} / 1M (the first 14M a month are free; not subtracted)`, quantity: rounds, unit: "invocations", usd: (rounds * p.scheduler.perMillionInvocations) / 1e6 },
+    { item: "CloudWatch Logs", arithmetic: `${n(invocations)} invocations × ${w.logBytesPerInvocation} B = ${n(logGb, 3)} GB × ${usd(p.logs.perGbIngested)}`, quantity: logGb, unit: "GB", usd: logGb * p.logs.perGbIngested },
+  ];
+  if (w.spool) {
+    const requests = probeInvocations * w.spool.requestsPerRegionRound;
+    items.push({ item: "Result spool (SQS)", arithmetic: `${n(requests)} requests × ${usd(p.sqs.perMillionRequests)} / 1M`, quantity: requests, unit: "requests", usd: (requests * p.sqs.perMillionRequests) / 1e6 });
+  }
+  const warnings: string[] = [];
+  if (probeMs > FUNCTION_SIZES.probe.timeoutS * 1000) warnings.push(`a probe invocation would take ${n(probeMs / 1000, 1)} s, over the probe function's ${FUNCTION_SIZES.probe.timeoutS} s timeout: fewer checks per region per round, or a longer interval`);
+  if (schedulerMs > FUNCTION_SIZES.scheduler.timeoutS * 1000) warnings.push(`a scheduler invocation would take ${n(schedulerMs / 1000, 1)} s, over its ${FUNCTION_SIZES.scheduler.timeoutS} s timeout`);
+  const shardBytes = store.stateBytesPerRound / store.stateItemsPerRound;
+  if (shardBytes > 380_000) warnings.push(`a region state shard would hold ${n(shardBytes / 1000)} KB (the store's cap is 380 KB): raise the store's shards to ${Math.ceil(store.stateBytesPerRound / 300_000)}`);
+  const totalUsd = sum(items.map((i) => i.usd));
+  const checksPerMonth = rounds * w.checksPerRound * w.regions;
+  return {
+    workload: w,
+    pricesAsOf: p.asOf,
+    roundsPerMonth: rounds,
+    checksPerMonth,
+    invocation: { probeMs, schedulerMs, probeMemoryMb: FUNCTION_SIZES.probe.memoryMb, schedulerMemoryMb: FUNCTION_SIZES.scheduler.memoryMb },
+    store,
+    unitsPerRound: { write: roundWrites + (hourWrites * w.intervalS) / 3600, read: roundReads + (hourReads * w.intervalS) / 3600 },
+    items,
+    totalUsd,
+    perMillionChecksUsd: (totalUsd / checksPerMonth) * 1e6,
+    warnings,
+  };
+}
+
+/** The estimate as the Markdown the README shows (`probemesh cost` prints exactly this). */
+export function renderCost(e: CostEstimate): string {
+  const w = e.workload;
+  const perMinute = (w.checksPerRound * 60) / w.intervalS;
+  const lines = [
+    `**Cost, ${n(perMinute, 1)} checks a minute (${n(w.checksPerRound)} every ${n(w.intervalS)} s) from ${w.regions} regions**: ${n(e.checksPerMonth)} checks in a 30-day month.`,
+    `Published ${PRICES.region} prices as of ${e.pricesAsOf} (packages/core/src/cost/prices.ts), no free tier subtracted; functions on ${w.architecture}; item sizes from the store's encoders; durations from the model the load bench checks.`,
+    "",
+    "| item | arithmetic | $/month |",
+    "| --- | --- | --- |",
+    ...e.items.map((i) => `| ${i.item} | ${i.arithmetic} | ${i.usd.toFixed(2)} |`),
+    `| **total** | **$${e.totalUsd.toFixed(2)} / ${n(e.checksPerMonth / 1e6, 2)} M checks = $${e.perMillionChecksUsd.toFixed(2)} per million checks** | **${e.totalUsd.toFixed(2)}** |`,
+    ...e.warnings.map((warning) => `\nWarning: ${warning}.`),
+  ];
+  return lines.join("\n") + "\n";
+}
