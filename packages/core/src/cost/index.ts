@@ -43,7 +43,10 @@ export interface Workload {
   retentionDays?: number;
   /** CloudWatch Logs bytes per invocation: START, END and REPORT lines plus one summary line. */
   logBytesPerInvocation?: number;
-  /** Item hook: a result spool or queue between probes and the store (e.g. SQS) adds its requests per region-round here. */
+  /**
+   * Item hook: the region's result spool (an SQS FIFO queue, packages/functions/src/spool) adds its
+   * requests per region-round here — at least one ReceiveMessage, since every probe invocation drains it first.
+   */
   spool?: { requestsPerRegionRound: number };
 }
 
@@ -189,7 +192,7 @@ export function estimateCost(input: Workload): CostEstimate {
   ];
   if (w.spool) {
     const requests = probeInvocations * w.spool.requestsPerRegionRound;
-    items.push({ item: "Result spool (SQS)", arithmetic: `${n(requests)} requests × ${usd(p.sqs.perMillionRequests)} / 1M`, quantity: requests, unit: "requests", usd: (requests * p.sqs.perMillionRequests) / 1e6 });
+    items.push({ item: "Result spool (SQS FIFO)", arithmetic: `${n(requests)} requests × ${usd(p.sqs.perMillionFifoRequests)} / 1M`, quantity: requests, unit: "requests", usd: (requests * p.sqs.perMillionFifoRequests) / 1e6 });
   }
   const warnings: string[] = [];
   if (probeMs > FUNCTION_SIZES.probe.timeoutS * 1000) warnings.push(`a probe invocation would take ${n(probeMs / 1000, 1)} s, over the probe function's ${FUNCTION_SIZES.probe.timeoutS} s timeout: fewer checks per region per round, or a longer interval`);

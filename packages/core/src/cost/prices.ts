@@ -27,8 +27,8 @@ export const PRICES = {
     perGbIngested: 0.5,
   },
   sqs: {
-    /** https://aws.amazon.com/sqs/pricing/ (standard queue, per 64 KB request) — for a result spool, if one is deployed. */
-    perMillionRequests: 0.4,
+    /** https://aws.amazon.com/sqs/pricing/ (FIFO queue, per 64 KB request): the region's result spool, when deployed. */
+    perMillionFifoRequests: 0.5,
   },
 } as const;
 
