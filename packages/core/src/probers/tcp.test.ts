@@ -85,6 +85,19 @@ describe("tcp prober", () => {
     expect(denied).toMatchObject({ status: "fail", outcome: "invalid_target", detail: { error: "blocked by policy" } });
   });
 
+  it("passes a range where some ports listen and the rest refuse, as on a real host; fails one with no open port", async () => {
+    const host = (open: number[]) => ctx({ dial: (_host, port) => ({ port: open.includes(port) ? listener.port : closedPort }) });
+    const results = await probe("tcp://svc.lab.test:9300-9310", { ...host([9300, 9302]), checkId: "es" });
+    expect(results.map((r) => [r.target, r.outcome, r.status])).toEqual([
+      ["tcp://svc.lab.test:9300", "ok", "pass"],
+      ["tcp://svc.lab.test:9302", "ok", "pass"],
+      ["tcp://svc.lab.test:9300-9310", "ok", "pass"],
+    ]);
+    expect(results.at(-1)!.detail).toMatchObject({ ports: 11, open: 2, closed: 9, filtered: 0, openPorts: [9300, 9302] });
+    const [none] = await probe("tcp://svc.lab.test:9300-9310", host([]));
+    expect(none).toMatchObject({ outcome: "tcp_refused", status: "fail", detail: { open: 0, closed: 11 } });
+  });
+
   it("reports a range that ctx.connect refused port by port as invalid_target, not as unreachable", async () => {
     const refuse = ctx({ connect: () => { throw Object.assign(new Error("blocked by policy"), { outcome: "invalid_target" }); } });
     const [whole] = await probe("tcp://127.0.0.1:20-29", refuse);

@@ -42,7 +42,10 @@ type PortState = "open" | "closed" | "filtered" | "refused";
  * Scans `target.port`..`portEnd` with at most `ctx.rangeConcurrency` connects in flight, each within
  * `ctx.timeoutMs`. Closed = refused (or a self-connect), filtered = timeout or unreachable; a range the
  * guard refused in full is `invalid_target`, as a single refused port is.
- * The summary passes only when every port is open (blocked: when none is).
+ * The summary passes when at least one port is open and every other one is closed: a vendor range is a
+ * firewall opening, and on a real host only the ports in use listen (one Elasticsearch node of 9300-9400,
+ * the SSH sessions of 64535-65535) while the rest answer with a reset. A filtered port (the packet was
+ * dropped or unroutable) or no open port at all fails it; `blocked` passes when no port is open.
  */
 async function scanRange(target: TcpTarget, portEnd: number, ctx: ProbeContext): Promise<ProbeResult[]> {
   const clock = new Clock(ctx);
@@ -108,9 +111,9 @@ async function scanRange(target: TcpTarget, portEnd: number, ctx: ProbeContext):
   const openPorts = open.map((entry) => entry.port);
   const total = ports.length;
   const scanned = counts.open + counts.closed + counts.filtered + counts.refused;
-  const outcome = counts.open === total ? "ok"
-    : counts.refused === total ? "invalid_target"
+  const outcome = counts.refused === total ? "invalid_target"
     : counts.filtered > 0 ? (timeouts > 0 ? "tcp_timeout" : "host_unreachable")
+    : counts.open > 0 && counts.refused === 0 ? "ok"
     : "tcp_refused";
   const summary = makeResult(target, ctx, clock, {
     outcome,
