@@ -55,6 +55,14 @@ export function parseLevelCell(raw: string): RequirementLevel | undefined {
   return undefined;
 }
 
+/** A level cell, also "Yes, if APM is enabled" / "Required (when X)" → conditional with its condition. */
+export function levelWithCondition(raw: string): { level: RequirementLevel; condition?: string } | undefined {
+  const level = parseLevelCell(raw);
+  if (level) return { level };
+  const m = /^(yes|required|mandatory|must)\s*[,;:(–-]?\s*((?:only\s+)?(?:if|when)\b[^)]*)\)?\.?$/i.exec(cleanText(raw));
+  return m ? { level: "conditional", condition: m[2]!.replace(/^[a-z]/, (c) => c.toUpperCase()) } : undefined;
+}
+
 const CONDITION = [
   /\b(?:only|required|needed|necessary) (?:if|when)\b[^.;,]*(?:\([^)]*\))?/i,
   /\b(?:if|when) (?:you|using|running|your|the)\b[^.;,]*/i,
@@ -95,12 +103,20 @@ export interface DestinationCell {
 }
 
 const IPV4 = /^(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
-const HOST_LABEL = String.raw`(?:[A-Za-z0-9_-]+|\{[a-z][a-z0-9_-]*\}|<[a-z][a-z0-9_-]*>)`;
+const HOST_LABEL = String.raw`(?:[A-Za-z0-9_-]|\{[a-z][a-z0-9_-]*\}|<[a-z][a-z0-9_-]*>)+`;
 const HOSTNAME = new RegExp(String.raw`^(?:\*\.)?(?:${HOST_LABEL}\.)+[A-Za-z]{2,}$`);
 
 /** True for "a.example.com", "{region}.api.konghq.com", "*.example.com". */
 export function isHostname(text: string): boolean {
   return HOSTNAME.test(text) && !/^\d+(\.\d+)+$/.test(text);
+}
+
+/** A host cell naming several hosts ("a.example.com, b.example.com", "a; b", "a <br> b"), each classified; else the one cell. */
+export function parseDestinationCells(raw: string): DestinationCell[] {
+  const parts = cleanText(raw).split(/\s*[;,]\s*|\s+(?:and|or)\s+|\s+/).filter(Boolean);
+  const named = (p: string) => isHostname(p.replace(/:\d{1,5}$/, "")) || IPV4.test(p.replace(/:\d{1,5}$/, ""));
+  if (parts.length >= 2 && parts.every(named)) return parts.map(parseDestinationCell);
+  return [parseDestinationCell(raw)];
 }
 
 /** "the host you configure as PROXY_HOST", "your NTP servers", "*": the customer names the host. */

@@ -3,7 +3,7 @@ import { parseCatalog, type Catalog } from "../catalog/schema.js";
 import { cleanText, geoOfTab, parseGeoCell, slug } from "./cells.js";
 import { assemble, type Draft, type Finding, type Report } from "./draft.js";
 import { readPage } from "./page.js";
-import { draftsFromProse } from "./prose.js";
+import { draftsFromProse } from "./lines.js";
 import { roleOf } from "./headers.js";
 import { draftsFromTable } from "./tables.js";
 

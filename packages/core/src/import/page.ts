@@ -4,7 +4,8 @@
  * and the list items it is nested under.
  */
 import type { Finding } from "./draft.js";
-import { TABLE_SHAPES, dlToDefinitionList, htmlText, type RawTable } from "./shapes/index.js";
+import { TABLE_SHAPES, dlToDefinitionList, htmlListsToBullets, htmlText, type RawTable } from "./shapes/index.js";
+import { Outline } from "./shapes/lists.js";
 
 export type { TableRow } from "./shapes/index.js";
 export { htmlText, splitPipes } from "./shapes/index.js";
@@ -37,14 +38,11 @@ export interface Page {
 
 const TAB_OPEN = /\{%\s*tab\s+title="([^"]+)"\s*%\}/;
 const TAB_CLOSE = /\{%\s*endtabs?\s*%\}/;
-const BULLET = /^(\s*)(?:[-*+•]|\d+[.)])\s+(.*)$/;
-/** A short line that introduces a list: "Agent:", "**EU region**". */
-const LABEL = /^(?:\*\*([^*]{1,60})\*\*:?|([^:]{1,60}):)$/;
 const SHAPES = Object.values(TABLE_SHAPES);
 
 /** Parses a page's text into tables and prose lines with their line numbers. */
 export function readPage(text: string): Page {
-  const lines = dlToDefinitionList(text).split(/\r?\n/);
+  const lines = htmlListsToBullets(dlToDefinitionList(text)).split(/\r?\n/);
   const page: Page = { tables: [], prose: [], problems: [] };
   let heading = "";
   let tab: string | undefined;
@@ -58,6 +56,13 @@ export function readPage(text: string): Page {
   };
 
   let i = frontMatter(lines, page);
+  if (!page.title && !/^\s*#/.test(text)) {
+    const first = plainTitle(lines, i);
+    if (first !== undefined) {
+      page.title = heading = lines[first]!.trim();
+      i = first + 1;
+    }
+  }
   for (; i < lines.length; i++) {
     const raw = lines[i] ?? "";
     const trimmed = raw.trim();
@@ -113,6 +118,15 @@ function readTable(lines: readonly string[], at: number, problems: Finding[]) {
   return undefined;
 }
 
+/** A plain-text page's first line as its title: short, alone in its paragraph, not a sentence, list or markup. */
+function plainTitle(lines: string[], from: number): number | undefined {
+  let k = from;
+  while (k < lines.length && lines[k]!.trim() === "") k++;
+  const text = lines[k]?.trim() ?? "";
+  if (text === "" || text.length > 80 || /[.|<>{}\t,]|:$|^[-*+\d#=]|\s{2,}/.test(text) || (lines[k + 1] ?? "").trim() !== "") return undefined;
+  return k;
+}
+
 /** YAML front matter: its `title:` becomes the page title; returns the first line after it. */
 function frontMatter(lines: string[], page: Page): number {
   if (lines[0]?.trim() !== "---") return 0;
@@ -121,36 +135,4 @@ function frontMatter(lines: string[], page: Page): number {
   const title = lines.slice(1, end).find((l) => /^title:/.test(l));
   if (title) page.title = title.replace(/^title:\s*/, "").replace(/^["']|["']$/g, "");
   return end + 1;
-}
-
-/** Tracks list nesting: which label and parent items each line sits under. */
-class Outline {
-  private label: string | undefined;
-  private items: { indent: number; text: string }[] = [];
-
-  reset(): void {
-    this.label = undefined;
-    this.items = [];
-  }
-
-  /** The labels above `raw`, then records `raw` as a possible parent of the lines after it. */
-  place(raw: string): string[] {
-    const bullet = BULLET.exec(raw);
-    if (!bullet) {
-      if (/^\s*:/.test(raw) || (/^\s+\S/.test(raw) && this.items.length > 0)) return this.labels();
-      this.items = [];
-      const label = LABEL.exec(raw.trim());
-      this.label = label ? (label[1] ?? label[2])!.trim() : undefined;
-      return [];
-    }
-    const indent = bullet[1]!.replace(/\t/g, "    ").length;
-    while (this.items.length > 0 && this.items[this.items.length - 1]!.indent >= indent) this.items.pop();
-    const above = this.labels();
-    this.items.push({ indent, text: bullet[2]!.trim() });
-    return above;
-  }
-
-  private labels(): string[] {
-    return [...(this.label ? [this.label] : []), ...this.items.map((i) => i.text)];
-  }
 }

@@ -5,10 +5,10 @@ import {
   findCondition,
   findDefaultPort,
   geoOfTab,
-  parseDestinationCell,
   parseDirectionCell,
   parseGeoCell,
-  parseLevelCell,
+  levelWithCondition,
+  parseDestinationCells,
   type DestinationCell,
 } from "./cells.js";
 import { roleOf, type Role } from "./headers.js";
@@ -60,39 +60,51 @@ export function draftsFromTable(table: Table, pageSaysTcp: boolean, report: Repo
       else if (g !== "all") geos = g;
     }
 
-    const dest: DestinationCell | undefined = hostCol >= 0 ? parseDestinationCell(row.cells[hostCol] ?? "") : undefined;
+    const dests: (DestinationCell | undefined)[] = hostCol >= 0 ? parseDestinationCells(row.cells[hostCol] ?? "") : [undefined];
+    const dest = dests[0];
     const portCell = col("port") >= 0 ? parsePortCell(cell("port")) : undefined;
-    if (col("port") >= 0 && !portCell) note("port not understood; imported without a port", cell("port"));
+    const icmpOnly = /^\s*icmp\s*$/i.test(cleanText(cell("protocol")));
+    if (col("port") >= 0 && !portCell && !(icmpOnly && cleanText(cell("port")) === "")) {
+      note(cleanText(cell("port")) === "" ? "no port given; imported without a port" : "port not understood; imported without a port", cell("port"));
+    }
     if (portCell?.alternatives) report.assumptions.push({ line: row.line, text: cell("port"), reason: `alternatives "${portCell.alternatives}": each listed as conditional` });
 
     let protocols: Protocol[] = ["tcp"];
     if (col("protocol") >= 0 && cleanText(cell("protocol")) !== "") {
       const p = parseProtocolCell(cell("protocol"));
       if (p) protocols = p;
-      else note("protocol not understood; taken as TCP", cell("protocol"));
+      else return note("protocol not understood; row not imported", cell("protocol"));
     }
     if (portCell?.protocols) protocols = portCell.protocols;
 
     let directions: Direction[] = [headingDirection ?? "egress"];
-    if (col("direction") >= 0) {
+    if (col("direction") >= 0 && cleanText(cell("direction")) === "") {
+      report.assumptions.push({ line: row.line, text: "", reason: `empty direction cell: taken as ${directions[0]}` });
+    } else if (col("direction") >= 0) {
       const d = parseDirectionCell(cell("direction"));
       const asProtocol = d ? undefined : parseProtocolCell(cell("direction"));
       if (d) directions = d;
       else if (asProtocol) protocols = asProtocol;
-      else note("direction not understood; taken as egress", cell("direction"));
+      else return note("direction not understood; row not imported", cell("direction"));
     }
 
-    const condition = findCondition(texts);
-    let level: RequirementLevel = parseLevelCell(cell("level")) ?? "required";
-    if (col("level") >= 0 && !parseLevelCell(cell("level")) && !condition) note("level not understood; taken as required", cell("level"));
+    const stated = levelWithCondition(cell("level"));
+    let condition = findCondition(texts) ?? stated?.condition;
+    let level: RequirementLevel = stated?.level ?? "required";
+    if (col("level") >= 0 && !stated && !condition) note("level not understood; taken as required", cell("level"));
     if (condition) level = "conditional";
+    if (level === "conditional" && !condition) {
+      condition = cleanText(cell("notes")) || "Conditional (the page does not say when)";
+      report.assumptions.push({ line: row.line, text: cleanText(cell("level")), reason: `conditional without a stated condition: "${condition}"` });
+    }
 
     const userDefined = /port is user[- ]defined|user[- ]defined port|configurable port/i.test(texts.join(" "));
     const custom = portCell?.custom || userDefined;
     const ports: PortSpec[] = portCell?.ports.length ? portCell.ports : dest?.port ? [{ port: dest.port }] : [{}];
+    if (dest?.described?.startsWith("*.")) report.assumptions.push({ line: row.line, text: dest.described, reason: `wildcard: the host to probe is the placeholder ${dest.destination}` });
     const portDefault = custom ? (userDefined ? portCell?.ports[0]?.port : findDefaultPort(row.cells)) : undefined;
 
-    for (const direction of directions) {
+    for (const dest of dests) for (const direction of directions) {
       const { destination, peer } = endpoints(direction, dest, roles[hostCol], component, table.heading);
       const portKey = custom ? `${customerKey(dest?.kind === "loopback" ? (dest.described ?? "loopback") : destination)}-port` : undefined;
       for (const spec of custom ? [{}] : ports) {

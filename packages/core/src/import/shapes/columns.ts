@@ -12,7 +12,7 @@ function columnStarts(header: string): number[] {
   return starts;
 }
 
-/** A row split on gaps, or (when a cell is empty or holds single spaces) sliced at the header's column starts. */
+/** A row split on gaps, or (when a cell is empty) sliced at the header's column starts, no word cut in two. */
 function cellsOf(line: string, starts: number[], lineNo: number, problems: Finding[]): string[] | undefined {
   const split = line.trim().split(GAP);
   if (split.length === starts.length) return split;

@@ -45,6 +45,19 @@ export function htmlText(fragment: string): string {
     .trim();
 }
 
+/** HTML list items become Markdown bullets (`<li>text</li>` → `- text`, indent kept), keeping line count. */
+export function htmlListsToBullets(text: string): string {
+  if (!/<li\b/i.test(text)) return text;
+  return text
+    .replace(/<\/?[uo]l\b[^>]*>/gi, "")
+    .replace(/^([ \t]*)<li\b[^>]*>(.*?)(?:<\/li>)?[ \t]*$/gim, (_, indent: string, body: string) => `${indent}- ${htmlInline(body)}`);
+}
+
+/** Inline HTML as Markdown: `<code>` → backticks, other tags dropped, entities decoded. */
+function htmlInline(fragment: string): string {
+  return htmlText(fragment.replace(/<code\b[^>]*>([\s\S]*?)<\/code>/gi, "`$1`"));
+}
+
 /** HTML definition lists become Markdown ones (`term` line, then `: definition`), keeping line count. */
 export function dlToDefinitionList(text: string): string {
   return text.replace(/<dl\b[^>]*>([\s\S]*?)<\/dl>/gi, (block) =>
