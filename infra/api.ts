@@ -1,6 +1,6 @@
 import { chatops } from "./chatops.js";
 import { settings } from "./config.js";
-import { logging, profileFiles, sharedEnvironment, FUNCTION_RUNTIME } from "./environment.js";
+import { logging, profileFiles, sharedEnvironment, FUNCTION_ARCHITECTURE, FUNCTION_RUNTIME } from "./environment.js";
 import { apiGrants } from "./permissions.js";
 import { probeFunctionArns, probeFunctionsJson } from "./probes.js";
 import { apiTokens } from "./secrets.js";
@@ -11,6 +11,7 @@ export const apiFunction = new sst.aws.Function("ApiHandler", {
   description: "probemesh API",
   handler: "packages/functions/src/handlers/api.handler",
   runtime: FUNCTION_RUNTIME,
+  architecture: FUNCTION_ARCHITECTURE,
   memory: "512 MB",
   timeout: "20 seconds",
   environment: {

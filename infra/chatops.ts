@@ -1,4 +1,4 @@
-import { logging, profileFiles, sharedEnvironment, FUNCTION_RUNTIME } from "./environment.js";
+import { logging, profileFiles, sharedEnvironment, FUNCTION_ARCHITECTURE, FUNCTION_RUNTIME } from "./environment.js";
 import { chatopsGrants, chatopsWorkerGrants } from "./permissions.js";
 import { probeFunctionArns, probeFunctionsJson } from "./probes.js";
 import { slackSigningSecret } from "./secrets.js";
@@ -9,6 +9,7 @@ export const chatopsWorker = new sst.aws.Function("ChatopsWorker", {
   description: "probemesh chat-ops worker",
   handler: "packages/functions/src/handlers/chatops-worker.handler",
   runtime: FUNCTION_RUNTIME,
+  architecture: FUNCTION_ARCHITECTURE,
   memory: "512 MB",
   timeout: "2 minutes",
   retries: 0,
@@ -26,6 +27,7 @@ export const chatops = new sst.aws.Function("Chatops", {
   description: "probemesh Slack slash command",
   handler: "packages/functions/src/handlers/chatops.handler",
   runtime: FUNCTION_RUNTIME,
+  architecture: FUNCTION_ARCHITECTURE,
   memory: "256 MB",
   timeout: "10 seconds",
   environment: {

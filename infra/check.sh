@@ -7,7 +7,7 @@
 #                                            types from the root node_modules (exact versions SST pins)
 #
 # DIR (default: the repo) is a project tree holding sst.config.ts, infra/ and
-# packages/core/src/store/; tests pass a copy with a deliberate mistake.
+# packages/core/src/store/ and cost/; tests pass a copy with a deliberate mistake.
 # Only diagnostics in sst.config.ts and infra/ count: SST's own platform sources are compiled
 # too (they come as .ts) and some trip our stricter flags/newer tsc, which says nothing about ours.
 set -euo pipefail
@@ -30,6 +30,7 @@ if $offline; then
   cp -r "$project/infra" "$work/infra"
   mkdir -p "$work/packages/core/src"
   cp -r "$project/packages/core/src/store" "$work/packages/core/src/store"
+  cp -r "$project/packages/core/src/cost" "$work/packages/core/src/cost"
   printf '{ "name": "probemesh-infra-check", "private": true, "type": "module" }\n' >"$work/package.json"
   ln -s "$root/node_modules" "$work/node_modules"
 

@@ -11,6 +11,9 @@ export const profileFiles = bundledProfile ? [{ from: settings.profilePath!, to:
 /** Every function runs on the Node.js version the suite is also run on (.ci/run: Node 24). */
 export const FUNCTION_RUNTIME = "nodejs24.x" as const;
 
+/** Every function's architecture (PROBEMESH_LAMBDA_ARCH, default arm64): the bundles are pure JavaScript (test/infra/bundle.test.ts). */
+export const FUNCTION_ARCHITECTURE = settings.lambdaArchitecture;
+
 /**
  * Settings read by the handlers' one settings loader (packages/functions/src/config) that the
  * operator may set at deploy time; each is passed through unchanged when set, so a variable has

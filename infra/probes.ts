@@ -1,5 +1,6 @@
+import { FUNCTION_SIZES } from "../packages/core/src/cost/functions.js";
 import { settings } from "./config.js";
-import { logging, profileFiles, sharedEnvironment, FUNCTION_RUNTIME } from "./environment.js";
+import { logging, profileFiles, sharedEnvironment, FUNCTION_ARCHITECTURE, FUNCTION_RUNTIME } from "./environment.js";
 import { probeGrants } from "./permissions.js";
 import { regionId } from "./settings.js";
 import { tableArns } from "./storage.js";
@@ -19,9 +20,10 @@ export const probes = settings.probeRegions.map((region) => {
       description: `probemesh probe (${region})`,
       handler: "packages/functions/src/handlers/probe.handler",
       runtime: FUNCTION_RUNTIME,
-      // I/O-bound: 512 MB (about a third of a vCPU) covers ~100 concurrent TLS handshakes; docs/deploy.md prices it.
-      memory: "512 MB",
-      timeout: "55 seconds",
+      architecture: FUNCTION_ARCHITECTURE,
+      // Sizes live in core/cost/functions.ts, where `probemesh cost` prices them.
+      memory: `${FUNCTION_SIZES.probe.memoryMb} MB`,
+      timeout: `${FUNCTION_SIZES.probe.timeoutS} seconds`,
       environment: sharedEnvironment,
       copyFiles: profileFiles,
       permissions: probeGrants(tableArns),

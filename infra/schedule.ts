@@ -1,5 +1,6 @@
+import { FUNCTION_SIZES } from "../packages/core/src/cost/functions.js";
 import { settings } from "./config.js";
-import { logging, profileFiles, sharedEnvironment, FUNCTION_RUNTIME } from "./environment.js";
+import { logging, profileFiles, sharedEnvironment, FUNCTION_ARCHITECTURE, FUNCTION_RUNTIME } from "./environment.js";
 import { schedulerGrants } from "./permissions.js";
 import { probeFunctionArns, probeFunctionsJson } from "./probes.js";
 import { scheduleExpression } from "./settings.js";
@@ -18,9 +19,10 @@ export const scheduler = new sst.aws.CronV2("Scheduler", {
     description: "probemesh scheduler",
     handler: "packages/functions/src/handlers/scheduler.handler",
     runtime: FUNCTION_RUNTIME,
-    // It mostly waits for the regions' RequestResponse invocations (round deadline ≤ 50 s).
-    memory: "256 MB",
-    timeout: "58 seconds",
+    architecture: FUNCTION_ARCHITECTURE,
+    // Sizes live in core/cost/functions.ts, where `probemesh cost` prices them.
+    memory: `${FUNCTION_SIZES.scheduler.memoryMb} MB`,
+    timeout: `${FUNCTION_SIZES.scheduler.timeoutS} seconds`,
     environment: { ...sharedEnvironment, PROBEMESH_PROBE_FUNCTIONS: probeFunctionsJson },
     copyFiles: profileFiles,
     permissions: schedulerGrants(tableArns, probeFunctionArns),

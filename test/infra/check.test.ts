@@ -26,6 +26,7 @@ function projectWith(name: string, edits: [string, string, string][]): string {
   cpSync(join(root, "sst.config.ts"), join(dir, "sst.config.ts"));
   cpSync(join(root, "infra"), join(dir, "infra"), { recursive: true });
   cpSync(join(root, "packages/core/src/store"), join(dir, "packages/core/src/store"), { recursive: true });
+  cpSync(join(root, "packages/core/src/cost"), join(dir, "packages/core/src/cost"), { recursive: true });
   for (const [file, from, to] of edits) {
     const path = join(dir, file);
     const text = readFileSync(path, "utf8");
@@ -50,13 +51,13 @@ describe("npm run check:infra -- --offline", () => {
       // a raw @pulumi/aws resource argument (DynamoDB TableArgs, via transform)
       ["infra/storage.ts", "pointInTimeRecovery: { enabled", "pointInTimeRecovry: { enabled"],
       // a value of the wrong type: sizes are "<n> MB" / "<n> GB"
-      ["infra/probes.ts", 'memory: "512 MB"', 'memory: "512 MiB"'],
+      ["infra/api.ts", 'memory: "512 MB"', 'memory: "512 MiB"'],
     ]);
     const { status, output } = check(dir);
     expect(status).toBe(1);
     expect(output).toMatch(/infra\/schedule\.ts\(\d+,\d+\): error TS2353: .*'retrys' does not exist in type 'CronV2Args'/);
     expect(output).toMatch(/infra\/storage\.ts\(\d+,\d+\): error TS\d+: .*pointInTimeRecovry/);
-    expect(output).toMatch(/infra\/probes\.ts\(\d+,\d+\): error TS2322: .*"512 MiB"/);
+    expect(output).toMatch(/infra\/api\.ts\(\d+,\d+\): error TS2322: .*"512 MiB"/);
     expect(output).toMatch(/check:infra: type errors in sst\.config\.ts \/ infra\//);
   });
 });

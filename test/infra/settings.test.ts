@@ -11,6 +11,12 @@ describe("deploy settings", () => {
     expect(s.probeVpcs).toEqual({});
     expect(s.apiDomain).toBeUndefined();
     expect(s.webhookHosts).toBe("hooks.slack.com");
+    expect(s.lambdaArchitecture).toBe("arm64");
+  });
+
+  it("runs functions on arm64 unless PROBEMESH_LAMBDA_ARCH says x86_64", () => {
+    expect(readSettings({ PROBEMESH_LAMBDA_ARCH: "x86_64" }).lambdaArchitecture).toBe("x86_64");
+    expect(readSettings({ PROBEMESH_LAMBDA_ARCH: " arm64 " }).lambdaArchitecture).toBe("arm64");
   });
 
   it("takes probe regions from the one PROBEMESH_REGIONS value (trimmed, deduplicated)", () => {
@@ -51,6 +57,7 @@ describe("deploy settings", () => {
     [{ PROBEMESH_PROBE_VPC: '{"sa-east-1":{"privateSubnets":["s"],"securityGroups":["g"]}}' }, /not one of the probe regions/],
     [{ PROBEMESH_PROBE_VPC: '{"us-east-1":{"privateSubnets":[]}}' }, /needs non-empty privateSubnets and securityGroups/],
     [{ PROBEMESH_API_CERT_ARN: "arn:aws:acm:x" }, /PROBEMESH_API_CERT_ARN: needs PROBEMESH_API_DOMAIN/],
+    [{ PROBEMESH_LAMBDA_ARCH: "aarch64" }, /PROBEMESH_LAMBDA_ARCH: expected arm64 or x86_64, got "aarch64"/],
   ])("rejects %j with a message naming the variable", (env, message) => {
     expect(() => readSettings(env)).toThrow(SettingsError);
     expect(() => readSettings(env)).toThrow(message);
