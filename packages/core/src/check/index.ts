@@ -20,7 +20,21 @@ export interface Check {
   component?: string;
   level?: Level;
   condition?: string;
+  /** Retries inside a round of a probe that timed out or was reset (profile `retries`; engine default 1). */
+  retries?: number;
+  /** TLS/HTTPS: a leaf certificate expiring within this many days fails (profile `certMinDays`; default 14). */
+  certMinDays?: number;
+  /** Regions that must be down for `down` (profile or expectation `quorum`; default a majority). */
+  quorum?: number;
+  /** Alert on any failing region, or only once the quorum is down (profile or expectation `alertOn`). */
+  alertOn?: AlertOn;
 }
+
+/** Most retries a check may ask for: each one can cost a whole probe timeout of the round. */
+export const MAX_RETRIES = 5;
+
+/** `any`: one failing region is the finding (egress validation); `quorum`: only a `down` verdict alerts. */
+export type AlertOn = "any" | "quorum";
 
 /**
  * A deterministic, URL-safe id for a check built from its identifying parts

@@ -101,6 +101,36 @@ describe("runChecks", () => {
     }
   });
 
+  it("retries a probe that timed out or was reset within the round (default once) and records the attempts", async () => {
+    // Each path fails its first request (hang or reset) and answers the next one.
+    const seen = new Map<string, number>();
+    const flaky = await httpListener((req, res) => {
+      const count = (seen.get(req.url!) ?? 0) + 1;
+      seen.set(req.url!, count);
+      if (count === 1 && req.url!.startsWith("/hang")) return;
+      if (count === 1 && req.url!.startsWith("/reset")) return void req.socket.resetAndDestroy();
+      res.end("ok");
+    });
+    try {
+      const base = `http://127.0.0.1:${flaky.port}`;
+      const results = await runChecks(
+        [check("timeout", `${base}/hang`), check("reset", `${base}/reset`), check("no-retry", `${base}/hang-again`, { retries: 0 }), check("refused", `tcp://127.0.0.1:${closedPort}`)],
+        { context: { region: "r" }, concurrency: 4, timeoutMs: 300, retryBackoffMs: () => 10 },
+      );
+      expect(results.map((r) => [r.checkId, r.outcome, r.detail?.attempts])).toEqual([
+        ["timeout", "ok", 2],
+        ["reset", "ok", 2],
+        ["no-retry", "http_timeout", undefined],
+        ["refused", "tcp_refused", undefined],
+      ]);
+      expect(results[0]!.detail!.retried).toEqual([expect.objectContaining({ outcome: "http_timeout" })]);
+      expect(results[1]!.detail!.retried).toEqual([expect.objectContaining({ outcome: "http_status" })]);
+      expect(seen).toEqual(new Map([["/hang", 2], ["/reset", 2], ["/hang-again", 1]]));
+    } finally {
+      await flaky.close();
+    }
+  });
+
   it("ends unfinished checks as inconclusive at the deadline instead of dropping them", async () => {
     const checks = [
       check("fast", `tcp://127.0.0.1:${slow.port}`),

@@ -3,6 +3,9 @@ import type { Check } from "../check/index.js";
 import { defaultContext, invalidTargetResult, probeTarget, withExpectation, type ProbeContext } from "../probers/index.js";
 import type { Kind, Outcome, ProbeResult } from "../result/index.js";
 import { InvalidTargetError, kindOfUri, parseTargetCached, type Target } from "../target/index.js";
+import { DEFAULT_RETRIES, withRetries, type RetryOptions } from "./retry.js";
+
+export { DEFAULT_RETRIES, isTransientFailure, MAX_RETRIES, retryBackoffMs, withRetries, type EarlierAttempt } from "./retry.js";
 
 export interface RunChecksOptions {
   /** Shared probe context (lookup, connect, localAddress, ca, proxy…); `region` is required. */
@@ -17,6 +20,10 @@ export interface RunChecksOptions {
    * being dropped, and running probes are aborted.
    */
   deadlineMs?: number;
+  /** Retries of a probe that timed out or was reset, unless the check says (`check.retries`); default 1. */
+  retries?: number;
+  /** Backoff before each retry (tests); default `retryBackoffMs`. */
+  retryBackoffMs?: (retry: number) => number;
   /** Called once per result as soon as it exists (progress lines, streaming writes). */
   onResult?: (result: ProbeResult) => void;
 }
@@ -53,11 +60,11 @@ export async function runChecks(checks: Check[], options: RunChecksOptions): Pro
     for (const result of results) options.onResult?.(result);
   };
 
-  // A host listed under several components (same URI, same expectation) is probed once per run;
-  // every check that names it gets the results under its own id.
+  // A host listed under several components (same URI, expectation and probe settings) is probed once
+  // per run; every check that names it gets the results under its own id.
   const sharing = new Map<string, number[]>();
   checks.forEach((check, index) => {
-    const key = `${check.expect ?? ""} ${check.target}`;
+    const key = `${check.expect ?? ""} ${check.retries ?? ""} ${check.certMinDays ?? ""} ${check.target}`;
     const members = sharing.get(key);
     if (members) members.push(index);
     else sharing.set(key, [index]);
@@ -71,7 +78,15 @@ export async function runChecks(checks: Check[], options: RunChecksOptions): Pro
       const leader = checks[members[0]!]!;
       const at = new Date().toISOString();
       for (const index of members) startedAt[index] = at;
-      const results = await probeCheck(leader, { ...options.context, checkId: leader.checkId, timeoutMs: options.timeoutMs, signal });
+      const context = {
+        ...options.context,
+        checkId: leader.checkId,
+        timeoutMs: options.timeoutMs,
+        signal,
+        ...(leader.certMinDays !== undefined ? { certMinDays: leader.certMinDays } : {}),
+      };
+      const retries = leader.retries ?? options.retries ?? DEFAULT_RETRIES;
+      const results = await probeCheck(leader, context, { retries, signal, ...(options.retryBackoffMs ? { backoffMs: options.retryBackoffMs } : {}) });
       for (const index of members) settle(index, index === members[0] ? results : underCheckId(results, leader.checkId, checks[index]!.checkId));
     }
   };
@@ -100,7 +115,7 @@ function underCheckId(results: ProbeResult[], from: string, to: string): ProbeRe
   return results.map((result) => ({ ...result, checkId: to + result.checkId.slice(from.length) }));
 }
 
-async function probeCheck(check: Check, context: Partial<ProbeContext>): Promise<ProbeResult[]> {
+async function probeCheck(check: Check, context: Partial<ProbeContext>, retry: RetryOptions): Promise<ProbeResult[]> {
   const ctx = defaultContext(context);
   let target: Target;
   try {
@@ -109,7 +124,11 @@ async function probeCheck(check: Check, context: Partial<ProbeContext>): Promise
     if (!(error instanceof InvalidTargetError)) throw error;
     return [invalidTargetResult(check.target, ctx, error.message, check.expect)];
   }
-  return probeTarget(withExpectation(target, check.expect), ctx);
+  const expected = withExpectation(target, check.expect);
+  // A port range is one scan with its own retransmissions, not one probe to repeat.
+  const isRange = target.kind === "tcp" && target.portEnd !== undefined;
+  if (isRange || retry.retries <= 0) return probeTarget(expected, ctx);
+  return withRetries(() => probeTarget(expected, ctx), retry);
 }
 
 function deadlineResult(check: Check, context: RunChecksOptions["context"], startedAt: string | undefined, cutAt: string): ProbeResult {

@@ -107,6 +107,37 @@ targets:
     expect(r.needs.flatMap((n) => n.missing)).toEqual(expect.arrayContaining(["cli-host", "dns-server", "smtp-relay"]));
   });
 
+  it("puts the profile's probe and alert settings on every check, an expectation's on its own checks", () => {
+    const profile = parseProfile(
+      `products: [auth0-private-cloud]
+hosts: { node: 10.0.0.1, load-balancer: lb.internal }
+retries: 2
+certMinDays: 30
+quorum: 3
+alertOn: quorum
+expectations:
+  - requirement: external.github-com.443
+    expect: blocked
+  - requirement: external.github-com.443
+    alertOn: any
+    quorum: 1
+  - target: tls://intranet.example:443
+    alertOn: any
+targets: [tls://intranet.example:443, tcp://intranet.example:22]
+`,
+      "p.yaml",
+    );
+    const { checks } = plan({ profile });
+    expect(checks.find((c) => c.target === "tcp://github.com:443")).toMatchObject({ expect: "blocked", alertOn: "any", quorum: 1, retries: 2 });
+    expect(checks.find((c) => c.target === "tcp://lb.internal:443")).toMatchObject({ alertOn: "quorum", quorum: 3, retries: 2 });
+    expect(checks.find((c) => c.target === "tls://intranet.example:443")).toMatchObject({ alertOn: "any", quorum: 3, certMinDays: 30 });
+    // certMinDays is a certificate setting: a plain TCP check does not carry it.
+    expect(checks.find((c) => c.target === "tcp://intranet.example:22")).not.toHaveProperty("certMinDays");
+    // Without these keys a check carries none of them: the engine's and the verdict's defaults apply.
+    const plain = plan({ profile: parseProfile("products: [strongdm]", "q.yaml") }).checks[0]!;
+    for (const key of ["retries", "certMinDays", "quorum", "alertOn"]) expect(plain).not.toHaveProperty(key);
+  });
+
   it("refuses to plan nothing", () => {
     expect(() => plan({})).toThrow(/no product given \(valid: /);
   });

@@ -64,8 +64,10 @@ export function plan(opts: PlanOptions = {}): PlanResult {
     }
   }
   for (const target of profile?.targets ?? []) {
-    const expect = /[?&]expect=blocked\b/.test(target) ? "blocked" : undefined;
-    result.checks.push({ checkId: checkIdOf("target", target), target, label: target, product: "custom", ...(expect ? { expect } : {}) });
+    const inUri = /[?&]expect=blocked\b/.test(target) ? "blocked" : undefined;
+    const { expect, ...settings } = checkSettings(profile, undefined, undefined, target);
+    const expectation = expect ?? inUri;
+    result.checks.push({ checkId: checkIdOf("target", target), target, label: target, product: "custom", ...(expectation ? { expect: expectation } : {}), ...settings });
   }
   return result;
 }
@@ -130,7 +132,7 @@ function expandRequirement(x: Expansion, out: PlanResult): void {
       continue;
     }
     const target = targetOf(r.protocol, host, port, r.portEnd);
-    const expect = expectationFor(x.profile, r.id, requirementId, target);
+    const { expect, ...settings } = checkSettings(x.profile, r.id, requirementId, target);
     out.checks.push({
       checkId: checkIdOf(catalog.product, r.id, target),
       target,
@@ -140,6 +142,7 @@ function expandRequirement(x: Expansion, out: PlanResult): void {
       level: r.level,
       ...(r.condition ? { condition: r.condition } : {}),
       ...(expect ? { expect } : {}),
+      ...settings,
     });
   }
 }
@@ -183,9 +186,28 @@ function targetOf(protocol: Requirement["protocol"], host: string, port: number 
   return `${scheme}://${authority}:${portEnd !== undefined ? `${port}-${portEnd}` : port}`;
 }
 
-function expectationFor(profile: Profile | undefined, id: string, requirementId: string, target: string): "blocked" | undefined {
-  const rule = profile?.expectations?.find((e) => e.requirement === id || e.requirement === requirementId || e.target === target);
-  return rule?.expect === "blocked" ? "blocked" : undefined;
+type CheckSettings = Pick<Check, "expect" | "retries" | "certMinDays" | "quorum" | "alertOn">;
+
+/**
+ * What the profile says about one check: its defaults (`retries`, `certMinDays`, `quorum`, `alertOn`),
+ * then every expectation naming the requirement or the target, later ones winning. Only `blocked` is
+ * recorded as an expectation (reachable is every check's default).
+ */
+function checkSettings(profile: Profile | undefined, id: string | undefined, requirementId: string | undefined, target: string): CheckSettings {
+  if (!profile) return {};
+  const settings: CheckSettings = {};
+  if (profile.retries !== undefined) settings.retries = profile.retries;
+  if (profile.certMinDays !== undefined && /^(tls|https):/.test(target)) settings.certMinDays = profile.certMinDays;
+  if (profile.quorum !== undefined) settings.quorum = profile.quorum;
+  if (profile.alertOn !== undefined) settings.alertOn = profile.alertOn;
+  const named = (e: Profile["expectations"][number]) => (e.requirement !== undefined && (e.requirement === id || e.requirement === requirementId)) || e.target === target;
+  for (const rule of profile.expectations.filter(named)) {
+    if (rule.expect === "blocked") settings.expect = "blocked";
+    if (rule.expect === "reachable") delete settings.expect;
+    if (rule.quorum !== undefined) settings.quorum = rule.quorum;
+    if (rule.alertOn !== undefined) settings.alertOn = rule.alertOn;
+  }
+  return settings;
 }
 
 function isLoopback(host: string): boolean {

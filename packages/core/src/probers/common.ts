@@ -18,6 +18,7 @@ export class ProbeFailure extends Error {
 /** Outcomes that prove the destination answered: an `expect=blocked` check fails on them. */
 const REACHED: ReadonlySet<Outcome> = new Set<Outcome>([
   "ok", "udp_reply", "http_status", "tls_handshake_failed", "tls_cert_expired", "tls_cert_untrusted", "tls_name_mismatch",
+  "tls_cert_expiring",
 ]);
 /** Outcomes that say nothing either way. */
 const UNKNOWN: ReadonlySet<Outcome> = new Set<Outcome>(["udp_no_reply", "unsupported"]);

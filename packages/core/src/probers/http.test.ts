@@ -5,7 +5,7 @@ import { connectProxy, dnsResponder, httpListener, type Listening } from "./test
 import type { ProbeContext } from "./types.js";
 
 let ca: CertificateAuthority;
-let web: Listening, secure: Listening, expiredWeb: Listening, dns: Listening;
+let web: Listening, secure: Listening, expiringWeb: Listening, expiredWeb: Listening, dns: Listening;
 let proxy: Listening & { requests: string[] }, denyingProxy: Listening & { requests: string[] }, authProxy: Listening & { requests: string[] };
 const ctx = (extra: Partial<ProbeContext> = {}): Partial<ProbeContext> => ({
   region: "r",
@@ -33,13 +33,14 @@ beforeAll(async () => {
     (routes[req.url ?? "/"] ?? ((r) => r.writeHead(400).end()))(res);
   web = await httpListener(handler);
   secure = await httpListener(handler, await issueCert(ca, { names: ["web.lab.test"] }));
+  expiringWeb = await httpListener(handler, await issueCert(ca, { names: ["web.lab.test"], notAfter: new Date(Date.now() + 2 * 86_400_000 + 3_600_000) }));
   expiredWeb = await httpListener(handler, await issueCert(ca, { names: ["web.lab.test"], notBefore: new Date(Date.now() - 9e9), notAfter: new Date(Date.now() - 1e9) }));
   proxy = await connectProxy({ hosts: { "web.lab.test": "127.0.0.1" } });
   denyingProxy = await connectProxy({ deny: 403 });
   authProxy = await connectProxy({ deny: 407 });
 });
 afterAll(async () => {
-  await Promise.all([web, secure, expiredWeb, dns, proxy, denyingProxy, authProxy].map((l) => l.close()));
+  await Promise.all([web, secure, expiringWeb, expiredWeb, dns, proxy, denyingProxy, authProxy].map((l) => l.close()));
 });
 
 describe("http prober", () => {
@@ -89,6 +90,14 @@ describe("http prober", () => {
     const [expired] = await probe(`https://web.lab.test:${expiredWeb.port}/`, ctx());
     expect(expired).toMatchObject({ status: "fail", outcome: "tls_cert_expired" });
     expect(expired!.phases.tlsMs).toBeGreaterThan(0);
+  });
+
+  it("fails https whose certificate expires within certMinDays, after the request, unless the status already fails", async () => {
+    const [soon] = await probe(`https://web.lab.test:${expiringWeb.port}/`, ctx());
+    expect(soon).toMatchObject({ status: "fail", outcome: "tls_cert_expiring", detail: { status: 200, daysLeft: 2, tls: { daysLeft: 2, certMinDays: 14 } } });
+    expect((await probe(`https://web.lab.test:${expiringWeb.port}/?certMinDays=2`, ctx()))[0]).toMatchObject({ outcome: "ok", detail: { daysLeft: 2 } });
+    expect((await probe(`https://web.lab.test:${expiringWeb.port}/broken`, ctx()))[0]).toMatchObject({ outcome: "http_status", detail: { status: 500, daysLeft: 2 } });
+    expect((await probe(`https://web.lab.test:${secure.port}/`, ctx({ certMinDays: 400 })))[0]).toMatchObject({ outcome: "tls_cert_expiring" });
   });
 
   it("goes through a CONNECT proxy, which resolves the name itself", async () => {

@@ -4,7 +4,7 @@ import type { HttpTarget } from "../target/index.js";
 import { bracketHost, hostPort } from "../target/index.js";
 import { Clock, failureResult, lap, makeResult, ProbeFailure, raceBudget } from "./common.js";
 import { reach } from "./connection.js";
-import { closeTls, handshake, trustedCas } from "./tls.js";
+import { closeTls, DEFAULT_CERT_MIN_DAYS, handshake, trustedCas } from "./tls.js";
 import type { ProbeContext, Prober } from "./types.js";
 
 /** Body bytes read before the probe stops listening: enough to time a health page, not a download. */
@@ -15,6 +15,7 @@ export const probeHttp: Prober = async (target, ctx) => {
   if (target.kind !== "http") throw new TypeError(`probeHttp got a ${target.kind} target`);
   const clock = new Clock(ctx);
   let carried: Record<string, unknown> = {};
+  let expiring = false;
   try {
     const ca = target.scheme === "https" ? await trustedCas(ctx, target.caFile) : undefined;
     const tunnel = await reach(ctx, clock, target.host, target.port);
@@ -28,9 +29,12 @@ export const probeHttp: Prober = async (target, ctx) => {
         timeoutMs: clock.remaining(),
         alpn: ["http/1.1"],
         ...(ctx.signal ? { signal: ctx.signal } : {}),
+        certMinDays: target.certMinDays ?? ctx.certMinDays ?? DEFAULT_CERT_MIN_DAYS,
       });
-      carried = { ...carried, tlsMs: shook.tlsMs, tls: shook.detail };
-      if (shook.outcome !== "ok") {
+      carried = { ...carried, tlsMs: shook.tlsMs, tls: shook.detail, ...(shook.detail.daysLeft === undefined ? {} : { daysLeft: shook.detail.daysLeft }) };
+      // An expiring certificate still serves: the request is made, and a bad status wins over the expiry.
+      expiring = shook.outcome === "tls_cert_expiring";
+      if (shook.outcome !== "ok" && !expiring) {
         closeTls(shook.socket);
         throw new ProbeFailure(shook.outcome);
       }
@@ -42,7 +46,7 @@ export const probeHttp: Prober = async (target, ctx) => {
     });
     const inRange = answer.status >= target.status.min && answer.status <= target.status.max;
     return [makeResult(target, ctx, clock, {
-      outcome: inRange ? "ok" : "http_status",
+      outcome: !inRange ? "http_status" : expiring ? "tls_cert_expiring" : "ok",
       phases: pick(carried, ["dnsMs", "connectMs", "tlsMs"], { firstByteMs: answer.firstByteMs }),
       remoteAddress: tunnel.remoteAddress,
       detail: {

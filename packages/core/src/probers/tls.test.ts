@@ -10,7 +10,7 @@ import type { ProbeContext } from "./types.js";
 
 const DAY = 86_400_000;
 let ca: CertificateAuthority;
-let good: Listening, expired: Listening, untrusted: Listening, misnamed: Listening, garbage: Listening;
+let good: Listening, expiring: Listening, expired: Listening, untrusted: Listening, misnamed: Listening, garbage: Listening;
 let dir: string;
 const ctx = (extra: Partial<ProbeContext> = {}): Partial<ProbeContext> => ({ region: "r", checkId: "t", timeoutMs: 2000, ca: [ca.certPem], ...extra });
 
@@ -18,6 +18,8 @@ beforeAll(async () => {
   ca = await createCA({ name: "probemesh lab CA" });
   const otherCa = await createCA({ name: "someone else" });
   good = await tlsListener(await issueCert(ca, { names: ["api.lab.test", "127.0.0.1"] }));
+  // Expires in 5 days and 1 hour: 5 whole days left.
+  expiring = await tlsListener(await issueCert(ca, { names: ["api.lab.test"], notAfter: new Date(Date.now() + 5 * DAY + 3_600_000) }));
   expired = await tlsListener(await issueCert(ca, { names: ["api.lab.test"], notBefore: new Date(Date.now() - 30 * DAY), notAfter: new Date(Date.now() - DAY) }));
   untrusted = await tlsListener(await issueCert(otherCa, { names: ["api.lab.test"] }));
   misnamed = await tlsListener(await issueCert(ca, { names: ["other.lab.test"] }));
@@ -25,7 +27,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "probemesh-tls-"));
 });
 afterAll(async () => {
-  await Promise.all([good, expired, untrusted, misnamed, garbage].map((l) => l.close()));
+  await Promise.all([good, expiring, expired, untrusted, misnamed, garbage].map((l) => l.close()));
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -73,6 +75,27 @@ describe("tls prober", () => {
   it("reports an expired certificate", async () => {
     const [result] = await probe(`tls://127.0.0.1:${expired.port}?servername=api.lab.test`, ctx());
     expect(result).toMatchObject({ status: "fail", outcome: "tls_cert_expired", detail: { authorizationError: "CERT_HAS_EXPIRED" } });
+  });
+
+  it("fails a leaf certificate expiring within certMinDays (default 14) as tls_cert_expiring, with the days left", async () => {
+    const uri = `tls://127.0.0.1:${expiring.port}?servername=api.lab.test`;
+    const [soon] = await probe(uri, ctx());
+    expect(soon).toMatchObject({ status: "fail", outcome: "tls_cert_expiring", detail: { daysLeft: 5, certMinDays: 14, cert: { subject: "CN=api.lab.test" } } });
+    // The target's own parameter wins over the profile's default (ctx.certMinDays); 0 turns the check off.
+    expect((await probe(`${uri}&certMinDays=5`, ctx()))[0]).toMatchObject({ status: "pass", outcome: "ok", detail: { daysLeft: 5 } });
+    expect((await probe(`${uri}&certMinDays=6`, ctx({ certMinDays: 1 })))[0]).toMatchObject({ outcome: "tls_cert_expiring", detail: { certMinDays: 6 } });
+    expect((await probe(`${uri}&certMinDays=0`, ctx({ certMinDays: 30 })))[0]).toMatchObject({ outcome: "ok" });
+    expect((await probe(uri, ctx({ certMinDays: 3 })))[0]).toMatchObject({ outcome: "ok" });
+    // A one-year certificate is fine by default and expiring for a profile that wants 400 days.
+    expect((await probe(`tls://127.0.0.1:${good.port}`, ctx()))[0]).toMatchObject({ outcome: "ok" });
+    expect((await probe(`tls://127.0.0.1:${good.port}`, ctx({ certMinDays: 400 })))[0]).toMatchObject({ outcome: "tls_cert_expiring" });
+    // The destination answered: a blocked expectation fails on it.
+    expect((await probe(`${uri}&expect=blocked`, ctx()))[0]).toMatchObject({ status: "fail", outcome: "tls_cert_expiring" });
+  });
+
+  it("reports expiry, not expiring, once the certificate has expired", async () => {
+    const [result] = await probe(`tls://127.0.0.1:${expired.port}?servername=api.lab.test&certMinDays=30`, ctx());
+    expect(result).toMatchObject({ outcome: "tls_cert_expired", detail: { daysLeft: -1 } });
   });
 
   it("reports a certificate from an unknown CA as untrusted", async () => {

@@ -8,6 +8,9 @@ import type { ProbeContext, Prober } from "./types.js";
 
 const EXPIRY_ERRORS = new Set(["CERT_HAS_EXPIRED", "CERT_NOT_YET_VALID"]);
 const NAME_ERRORS = new Set(["ERR_TLS_CERT_ALTNAME_INVALID", "HOSTNAME_MISMATCH"]);
+const DAY_MS = 86_400_000;
+/** A leaf certificate expiring within this many days fails as `tls_cert_expiring` (DESIGN.md § Results). */
+export const DEFAULT_CERT_MIN_DAYS = 14;
 
 /** What the handshake showed: protocol, cipher and the peer certificate's identity. */
 export interface Handshake {
@@ -53,7 +56,7 @@ function secureContextFor(extraCas: string[]): tls.SecureContext {
  * `tlsMs` runs from the ClientHello (written by `tls.connect` itself on a connected socket) to the end of
  * the handshake; setting up the TLS socket before it and the certificate checks after it are local CPU, not handshake.
  */
-export function handshake(socket: Socket, opts: { name: string; servername?: string; ca: string[] | undefined; timeoutMs: number; signal?: AbortSignal; alpn?: string[] }): Promise<Handshake> {
+export function handshake(socket: Socket, opts: { name: string; servername?: string; ca: string[] | undefined; timeoutMs: number; signal?: AbortSignal; alpn?: string[]; certMinDays?: number }): Promise<Handshake> {
   const nameToCheck = opts.servername ?? opts.name;
   return new Promise((resolve, reject) => {
     let peerCert: tls.PeerCertificate | undefined;
@@ -103,10 +106,14 @@ export function handshake(socket: Socket, opts: { name: string; servername?: str
       finish();
       const cert = peerCert ?? secure.getPeerCertificate();
       const authorizationError = secure.authorizationError ? String(secure.authorizationError) : nameError(nameToCheck, cert);
+      // Whole days, toward zero: 5 d 1 h left is 5, expired 1 d 3 h ago is -1.
+      const daysLeft = cert?.valid_to ? Math.trunc((Date.parse(cert.valid_to) - Date.now()) / DAY_MS) + 0 : undefined;
+      const outcome = certificateOutcome(authorizationError, cert);
+      const expiring = outcome === "ok" && cert?.valid_to !== undefined && Date.parse(cert.valid_to) - Date.now() < (opts.certMinDays ?? DEFAULT_CERT_MIN_DAYS) * DAY_MS;
       resolve({
         socket: secure,
         tlsMs,
-        outcome: certificateOutcome(authorizationError, cert),
+        outcome: expiring ? "tls_cert_expiring" : outcome,
         detail: {
           protocol: secure.getProtocol(),
           cipher: secure.getCipher()?.name,
@@ -114,6 +121,8 @@ export function handshake(socket: Socket, opts: { name: string; servername?: str
           ...(nameToCheck !== opts.name ? { servername: nameToCheck } : {}),
           ...(authorizationError ? { authorizationError } : {}),
           cert: describeCertificate(cert),
+          ...(daysLeft === undefined ? {} : { daysLeft }),
+          ...(expiring ? { certMinDays: opts.certMinDays ?? DEFAULT_CERT_MIN_DAYS } : {}),
         },
       });
     });
@@ -168,7 +177,7 @@ function distinguishedName(name: tls.Certificate | undefined): string {
     .join(", ");
 }
 
-/** TLS handshake: protocol, cipher, certificate identity; expired / untrusted / name mismatch outcomes. */
+/** TLS handshake: protocol, cipher, certificate identity; expired / expiring / untrusted / name mismatch outcomes. */
 export const probeTls: Prober = async (target, ctx) => {
   if (target.kind !== "tls") throw new TypeError(`probeTls got a ${target.kind} target`);
   const clock = new Clock(ctx);
@@ -183,6 +192,7 @@ export const probeTls: Prober = async (target, ctx) => {
       ca,
       timeoutMs: clock.remaining(),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
+      certMinDays: target.certMinDays ?? ctx.certMinDays ?? DEFAULT_CERT_MIN_DAYS,
     });
     closeTls(shook.socket);
     return [makeResult(target, ctx, clock, {

@@ -41,6 +41,8 @@ export interface ProbeContext {
   /** Aborting ends the probe early (the engine's deadline). */
   signal?: AbortSignal;
   now?: () => Date;
+  /** A leaf certificate expiring within this many days is `tls_cert_expiring` unless the target says otherwise (default 14). */
+  certMinDays?: number;
   /** Concurrent connects of a tcp port-range scan (default 200). */
   rangeConcurrency?: number;
 }

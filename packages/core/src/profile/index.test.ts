@@ -21,6 +21,9 @@ targets: ["https://status.example.com/health?expect=200-399"]
     );
     const json = parseProfile(JSON.stringify(yaml), "p.json");
     expect(json).toEqual(yaml);
+    expect(parseProfile("retries: 0\ncertMinDays: 30\nquorum: 1\nalertOn: any\nexpectations: [{ requirement: x, alertOn: quorum, quorum: 2 }]", "o.yaml")).toMatchObject({
+      retries: 0, certMinDays: 30, quorum: 1, alertOn: "any", expectations: [{ requirement: "x", alertOn: "quorum", quorum: 2 }],
+    });
     expect(yaml).toMatchObject({ geo: "eu", regions: ["us-east-1", "eu-west-1"], proxy: "http://proxy.internal:3128", hosts: { node: ["10.0.0.1", "10.0.0.2"] } });
   });
 
@@ -34,6 +37,13 @@ targets: ["https://status.example.com/health?expect=200-399"]
     ["expectations: [{ expect: blocked }]", /expectations\.0: give exactly one of requirement or target/],
     ["proxy: socks5://x:1080", /proxy: an http:\/\/host:port proxy URL/],
     ["colour: blue", /colour/],
+    ["retries: 6", /retries: Invalid value: Expected <=5/],
+    ["retries: 1.5", /retries: Invalid integer/],
+    ["certMinDays: -1", /certMinDays: Invalid value/],
+    ["quorum: 0", /quorum: Invalid value/],
+    ["alertOn: sometimes", /alertOn: Invalid type/],
+    ["expectations: [{ target: 'tcp://h:1' }]", /expectations\.0: give at least one of expect, quorum or alertOn/],
+    ["expectations: [{ target: 'tcp://h:1', alertOn: all }]", /expectations\.0\.alertOn/],
     ["targets: [not a uri]", /targets\.0: a target URI/],
     ["products: [a\n  b", /p\.yaml: not valid YAML/],
   ])("names the bad field: %s", (text, message) => {

@@ -2,18 +2,31 @@ import { readFile } from "node:fs/promises";
 import * as v from "valibot";
 import { parse as parseYaml } from "yaml";
 import { describeIssues } from "../catalog/schema.js";
+import { MAX_RETRIES } from "../check/index.js";
+import { MAX_CERT_MIN_DAYS } from "../target/index.js";
 
 const TargetUri = v.pipe(v.string(), v.regex(/^[a-z][a-z0-9+.-]*:\/\/\S+$/, "a target URI such as tcp://host:443"));
 const HostValue = v.union([v.pipe(v.string(), v.minLength(1)), v.pipe(v.array(v.pipe(v.string(), v.minLength(1))), v.minLength(1))]);
 
-/** One expectation: a requirement id or target whose probe must come out `blocked` (or `reachable`). */
+const Retries = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_RETRIES));
+const CertMinDays = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_CERT_MIN_DAYS));
+const Quorum = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000));
+const AlertOnSchema = v.picklist(["any", "quorum"]);
+
+/**
+ * One expectation: a requirement id or target whose probe must come out `blocked` (or `reachable`),
+ * and/or its own `quorum` and `alertOn` (egress validation: one failing region is the finding).
+ */
 export const ExpectationRuleSchema = v.pipe(
   v.strictObject({
     requirement: v.optional(v.string()),
     target: v.optional(TargetUri),
-    expect: v.picklist(["blocked", "reachable"]),
+    expect: v.optional(v.picklist(["blocked", "reachable"])),
+    quorum: v.optional(Quorum),
+    alertOn: v.optional(AlertOnSchema),
   }),
   v.check((e) => (e.requirement === undefined) !== (e.target === undefined), "give exactly one of requirement or target"),
+  v.check((e) => e.expect !== undefined || e.quorum !== undefined || e.alertOn !== undefined, "give at least one of expect, quorum or alertOn"),
 );
 
 /** What to probe: products × geo × placeholder values × customer hosts. */
@@ -33,6 +46,14 @@ export const ProfileSchema = v.strictObject({
   proxy: v.optional(v.pipe(v.string(), v.regex(/^https?:\/\/[^\s/]+(:\d+)?\/?$/, "an http://host:port proxy URL"))),
   /** Extra raw targets probed as they are. */
   targets: v.optional(v.array(TargetUri), []),
+  /** Retries inside a round of a probe that timed out or was reset (default 1). */
+  retries: v.optional(Retries),
+  /** TLS/HTTPS checks fail as `tls_cert_expiring` when the leaf certificate expires within this many days (default 14). */
+  certMinDays: v.optional(CertMinDays),
+  /** Regions that must be down for `down` (default: a majority of the regions). */
+  quorum: v.optional(Quorum),
+  /** `any`: alert on the first failing region; `quorum`: only once the verdict is `down` (default any). */
+  alertOn: v.optional(AlertOnSchema),
 });
 
 export type Profile = v.InferOutput<typeof ProfileSchema>;

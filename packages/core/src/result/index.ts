@@ -23,6 +23,7 @@ export const OUTCOMES = [
   "proxy_denied",
   "unsupported",
   "invalid_target",
+  "tls_cert_expiring",
 ] as const;
 
 /** Why a probe ended the way it did. */

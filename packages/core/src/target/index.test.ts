@@ -21,6 +21,10 @@ describe("parseTarget", () => {
       kind: "tls", host: "10.0.0.1", port: 8443, servername: "api.test", caFile: "/etc/lab-ca.pem",
     });
     expect(parseTarget("tls://host")).toMatchObject({ port: 443 });
+    expect(parseTarget("tls://host?certMinDays=30")).toEqual({ kind: "tls", host: "host", port: 443, certMinDays: 30 });
+    expect(parseTarget("https://host/?certMinDays=0")).toMatchObject({ certMinDays: 0, path: "/" });
+    // Plain http has no certificate: the parameter is the server's.
+    expect(parseTarget("http://host/?certMinDays=3")).toMatchObject({ path: "/?certMinDays=3" });
   });
 
   it("parses http(s) with a status range and keeps other query parameters in the path", () => {
@@ -79,6 +83,9 @@ describe("parseTarget", () => {
     ["icmp://h:443", "icmp has no port"],
     ["https://h/?expect=600", "expect must be blocked, a status"],
     ["https://h/?expect=399-200", "reversed"],
+    ["tls://h?certMinDays=-1", "certMinDays must be a whole number of days from 0 to 3650"],
+    ["https://h/?certMinDays=3651", "certMinDays must be a whole number"],
+    ["tcp://h:1?certMinDays=3", "unknown parameter certMinDays"],
   ])("rejects %j with a one-line reason", (uri, reason) => {
     let error: unknown;
     try {
@@ -95,6 +102,8 @@ describe("parseTarget", () => {
     for (const uri of [
       "tcp://[::1]:80-90",
       "tls://h:8443?servername=x.test&ca=%2Ftmp%2Fca.pem&expect=blocked",
+      "tls://h:443?certMinDays=30",
+      "https://h/?certMinDays=7",
       "https://h:8443/a?b=1&expect=200-299",
       "http://h/",
       "dns://127.0.0.1:5353/a.test?type=MX",

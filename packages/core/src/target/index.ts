@@ -26,6 +26,8 @@ export interface TlsTarget extends TargetBase {
   servername?: string;
   /** Path of a PEM file with extra trusted CAs. */
   caFile?: string;
+  /** `?certMinDays=N`: a leaf certificate expiring within N days is `tls_cert_expiring` (0 turns it off). */
+  certMinDays?: number;
 }
 
 /** `http://…` / `https://…?expect=200-399`; every other query parameter stays in `path`. */
@@ -40,6 +42,8 @@ export interface HttpTarget extends TargetBase {
   status: { min: number; max: number };
   servername?: string;
   caFile?: string;
+  /** https only: as `TlsTarget.certMinDays`. */
+  certMinDays?: number;
 }
 
 /** `dns://resolver:port/name?type=A`; no resolver (`dns:///name`) means the system resolver. */
@@ -129,6 +133,8 @@ export function parseTarget(uri: string): Target {
       if (servername !== undefined) target.servername = toHostName(servername, fail);
       const caFile = params.take("ca");
       if (caFile !== undefined) target.caFile = nonEmpty(caFile, "ca", fail);
+      const certMinDays = params.take("certMinDays");
+      if (certMinDays !== undefined) target.certMinDays = toCertMinDays(certMinDays, fail);
       return withExpect(target);
     }
     case "http":
@@ -147,6 +153,8 @@ export function parseTarget(uri: string): Target {
         if (servername !== undefined) target.servername = toHostName(servername, fail);
         const caFile = params.take("ca");
         if (caFile !== undefined) target.caFile = nonEmpty(caFile, "ca", fail);
+        const certMinDays = params.take("certMinDays");
+        if (certMinDays !== undefined) target.certMinDays = toCertMinDays(certMinDays, fail);
       }
       const rest = params.remainder();
       target.path = (path === "" ? "/" : path) + (rest ? `?${rest}` : "");
@@ -225,6 +233,7 @@ function buildUri(target: Target): string {
       uri = `tls://${hostPort(target.host, `${target.port}`)}`;
       if (target.servername) query.push(`servername=${encodeURIComponent(target.servername)}`);
       if (target.caFile) query.push(`ca=${encodeURIComponent(target.caFile)}`);
+      if (target.certMinDays !== undefined) query.push(`certMinDays=${target.certMinDays}`);
       break;
     case "http": {
       const defaultPort = target.scheme === "https" ? 443 : 80;
@@ -234,6 +243,7 @@ function buildUri(target: Target): string {
       if (existing) query.push(existing);
       if (target.servername) query.push(`servername=${encodeURIComponent(target.servername)}`);
       if (target.caFile) query.push(`ca=${encodeURIComponent(target.caFile)}`);
+      if (target.certMinDays !== undefined) query.push(`certMinDays=${target.certMinDays}`);
       if (target.status.min !== DEFAULT_STATUS.min || target.status.max !== DEFAULT_STATUS.max) {
         query.push(`expect=${target.status.min === target.status.max ? target.status.min : `${target.status.min}-${target.status.max}`}`);
       }
@@ -372,6 +382,14 @@ function toPort(raw: string, fail: Fail): number {
   const port = Number(raw);
   if (port < 1 || port > 65535) fail(`port ${port} is outside 1-65535`);
   return port;
+}
+
+/** Largest `certMinDays`: ten years, longer than any public certificate lives. */
+export const MAX_CERT_MIN_DAYS = 3650;
+
+function toCertMinDays(raw: string, fail: Fail): number {
+  if (!/^\d{1,4}$/.test(raw) || Number(raw) > MAX_CERT_MIN_DAYS) fail(`certMinDays must be a whole number of days from 0 to ${MAX_CERT_MIN_DAYS}, not ${JSON.stringify(raw)}`);
+  return Number(raw);
 }
 
 function nonEmpty(value: string, key: string, fail: Fail): string {

@@ -62,7 +62,7 @@ export function summaryMessage(what: string, overall: Verdict, summaries: readon
   const headline = `${VERDICT_ICON[overall]} *${escapeMrkdwn(what)}: ${overall}* from ${regions.join(", ")}`;
   const lines = summaries.map((s) => {
     const failing = Object.values(s.results).filter((r) => r.status !== "pass");
-    const detail = failing.map((r) => `${r.region} \`${r.outcome}\``).join(", ");
+    const detail = failing.map((r) => `${r.region} ${outcomeMrkdwn(r)}`).join(", ");
     return `${VERDICT_ICON[s.verdict]} \`${escapeMrkdwn(s.check.target)}\` ${s.verdict}${detail ? ` — ${detail}` : ""}`;
   });
   const notes = [`Verdict across ${regions.length} region${regions.length === 1 ? "" : "s"}: up = all pass, degraded = some fail, down = a quorum fails.`];
@@ -91,7 +91,14 @@ export function statusMessage(scope: string, verdicts: readonly { label: string;
 }
 
 function resultLine(r: ProbeResult): string {
-  return `${STATUS_ICON[r.status]} \`${escapeMrkdwn(r.target)}\` \`${r.outcome}\` in ${Math.round(r.durationMs)} ms`;
+  return `${STATUS_ICON[r.status]} \`${escapeMrkdwn(r.target)}\` ${outcomeMrkdwn(r)} in ${Math.round(r.durationMs)} ms`;
+}
+
+/** The outcome code; an expiring certificate adds the days it has left. */
+export function outcomeMrkdwn(r: Pick<ProbeResult, "outcome" | "detail">): string {
+  const daysLeft = r.detail?.daysLeft;
+  if (r.outcome !== "tls_cert_expiring" || typeof daysLeft !== "number") return `\`${r.outcome}\``;
+  return `\`${r.outcome}\` (${daysLeft} day${daysLeft === 1 ? "" : "s"} left)`;
 }
 
 /** Join lines into section-sized texts; at most 40 sections so a message stays under 50 blocks. */

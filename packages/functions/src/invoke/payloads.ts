@@ -1,4 +1,5 @@
-import type { Check } from "@probemesh/core/check";
+import { MAX_RETRIES, type Check } from "@probemesh/core/check";
+import { MAX_CERT_MIN_DAYS } from "@probemesh/core/target";
 import * as v from "valibot";
 
 /**
@@ -17,6 +18,8 @@ const CheckSchema = v.looseObject({
   label: v.optional(v.pipe(v.string(), v.maxLength(512))),
   product: v.optional(v.pipe(v.string(), v.maxLength(128))),
   component: v.optional(v.pipe(v.string(), v.maxLength(256))),
+  retries: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_RETRIES))),
+  certMinDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_CERT_MIN_DAYS))),
 });
 
 /** What the scheduler and POST /v1/probes send to a region's probe function. */

@@ -39,7 +39,7 @@ function describeCell(region: string, cell: RegionCell | undefined, now: number)
   if (!cell) return `${region}: no data yet`;
   const parts = [
     `${region}: ${statusPresentation(cell.status).text}`,
-    `outcome ${outcomeText(cell.outcome)}`,
+    `outcome ${outcomeText(cell.outcome, cell.detail)}`,
     formatLatency(cell.durationMs),
     `checked ${formatAge(cell.at, now)}`,
     `state ${cell.state} since ${formatAge(cell.since, now).replace(" ago", "")}`,
@@ -55,7 +55,7 @@ function regionCell(region: string, cell: RegionCell | undefined, now: number): 
     "td",
     { class: `cell tone-${look.tone}`, "data-state": cell?.state ?? "unknown", "data-region": region, "data-status": cell?.status ?? "none", title: describeCell(region, cell, now) },
     h("span", { class: "cell-status" }, icon(look.icon), look.text),
-    cell && cell.outcome !== "ok" ? h("span", { class: "cell-outcome" }, outcomeText(cell.outcome)) : null,
+    cell && cell.outcome !== "ok" ? h("span", { class: "cell-outcome" }, outcomeText(cell.outcome, cell.detail)) : null,
     cell ? h("span", { class: "cell-meta" }, `${formatLatency(cell.durationMs)} · ${formatAge(cell.at, now)}`) : null,
     note ? h("span", { class: "cell-state" }, note) : null,
   );

@@ -76,7 +76,7 @@ function renderRecord(record: ProbeRecordResponse, gaveUp: boolean): HTMLElement
                 h("td", {}, result.region),
                 h("td", {}, h("code", {}, result.target)),
                 h("td", {}, h("span", { class: `badge tone-${look.tone}` }, icon(look.icon), look.text)),
-                h("td", {}, outcomeText(result.outcome)),
+                h("td", {}, outcomeText(result.outcome, result.detail)),
                 h("td", {}, formatLatency(result.durationMs)),
                 h("td", { class: "detail" }, resultDetail(result)),
               );

@@ -83,6 +83,10 @@ describe("status and verdict presentation", () => {
     expect(outcomeText("dns_nxdomain")).toBe("NXDOMAIN");
     expect(outcomeText("udp_no_reply")).toBe("no UDP reply");
     expect(outcomeText("something_new")).toBe("something_new");
+    expect(outcomeText("tls_cert_expiring")).toBe("cert expiring");
+    expect(outcomeText("tls_cert_expiring", { daysLeft: 5 })).toBe("cert expires in 5 days");
+    expect(outcomeText("tls_cert_expiring", { daysLeft: 1 })).toBe("cert expires in 1 day");
+    expect(outcomeText("ok", { daysLeft: 300 })).toBe("ok");
   });
 });
 

@@ -60,11 +60,18 @@ const OUTCOME_TEXT: Record<Outcome, string> = {
   proxy_denied: "proxy denied",
   unsupported: "unsupported",
   invalid_target: "invalid target",
+  tls_cert_expiring: "cert expiring",
 };
 
-/** Short human wording of an outcome; unknown codes are shown as they came. */
-export function outcomeText(outcome: string): string {
-  return (OUTCOME_TEXT as Record<string, string>)[outcome] ?? outcome;
+/**
+ * Short human wording of an outcome; unknown codes are shown as they came. With the result's
+ * detail, an expiring certificate says how many days it has left.
+ */
+export function outcomeText(outcome: string, detail?: Record<string, unknown> | null): string {
+  const text = (OUTCOME_TEXT as Record<string, string>)[outcome] ?? outcome;
+  const daysLeft = detail?.daysLeft;
+  if (outcome !== "tls_cert_expiring" || typeof daysLeft !== "number") return text;
+  return `cert expires in ${daysLeft} day${daysLeft === 1 ? "" : "s"}`;
 }
 
 /** "just now", "42 s ago", "5 min ago", "3 h ago", "2 d ago"; "—" for a missing or bad time. */
