@@ -29,7 +29,7 @@ async function setup() {
   await ensureTable(client, tableName, { timeToLive: false });
   const clock = manualClock(START);
   const store = createStore({ client, tableName, now: clock.now, closeGraceMs: minutes(5) });
-  return { store, clock };
+  return { store, clock, client };
 }
 
 /** Writes rounds 0..count-1, moving the clock along (as the scheduler would). */
@@ -80,6 +80,35 @@ describe("history from rollups and raw items", () => {
     ]);
     // Merged daily sketch: us-east-1 latencies of day 1 are 10..21 ms.
     expect(daily[0]!.latency).toMatchObject({ count: 12, min: 10, max: 21 });
+  });
+
+  it("gives every check's hourly counts in one call, equal to each check's own 1h history, with a request count that does not grow with checks", async () => {
+    const s = await setup();
+    const closed = await writeRounds(s, 20); // hours 22, 23 and 00 closed (day 1 with them); 01:00-01:10 open
+    expect(closed).toBeGreaterThan(0);
+    const range = { from: "2025-03-01T23:00:00.000Z", to: "2025-03-02T01:10:00.000Z" };
+    const sent: string[] = [];
+    s.client.middlewareStack.add((next, context) => async (args) => (sent.push(context.commandName ?? "?"), next(args)), { step: "initialize", name: "countForOverview" });
+    const counts = await s.store.hourlyCounts({ regions: REGIONS, ...range });
+    const requests = [...sent];
+    for (const checkId of ["a", "b"]) {
+      const history = await s.store.history({ checkId, ...range, bucket: "1h" });
+      const mine = counts.filter((c) => c.checkId === checkId);
+      expect(mine.map(({ region, start, counts: c }) => ({ region, start, counts: c }))).toEqual(
+        [...history].sort((x, y) => x.region.localeCompare(y.region) || x.start.localeCompare(y.start)).map(({ region, start, counts: c }) => ({ region, start, counts: c })),
+      );
+    }
+    // 23:00 (closed, from the rollup index of day 1), 00:00 (closed, day 2), 01:00 (open, from raw items).
+    expect(counts.filter((c) => c.checkId === "b" && c.region === "eu-west-1").map((c) => [c.start.slice(11, 13), c.counts.pass, c.counts.fail])).toEqual([
+      ["23", 3, 3],
+      ["00", 3, 3],
+      ["01", 1, 0], // round 18 (01:00) passed; round 19 (01:10) is not before `to`
+    ]);
+    // Per region × shard: one GetItem, ≤ 2 rollup-index Queries (two days), ≤ 1 raw Query — whatever the number of checks.
+    expect(requests.filter((name) => name !== "GetItemCommand" && name !== "QueryCommand")).toEqual([]);
+    expect(requests.filter((name) => name === "GetItemCommand")).toHaveLength(REGIONS.length * 4);
+    expect(requests.length).toBeLessThanOrEqual(REGIONS.length * 4 * 4);
+    await expect(s.store.hourlyCounts({ regions: REGIONS, from: range.to, to: range.from })).rejects.toThrow(StoreInputError);
   });
 
   it("leaves rollups unchanged when the same results are delivered again, even under another round id", async () => {

@@ -1,4 +1,4 @@
-import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { defaultQuorum } from "../verdict/quorum.js";
 import { stepIncident } from "../verdict/incidents.js";
 import { judgeChecks, type VerdictModel } from "../verdict/model.js";
@@ -62,6 +62,17 @@ export async function readVerdictModel(ctx: StoreContext): Promise<VerdictModel 
   if (!meta) return undefined;
   const checks: VerdictBlob = Object.assign({}, ...items.filter((item) => item.sk !== META_SK).map((item) => unpackJson<VerdictBlob>(item.d as Uint8Array)));
   return { evaluatedAt: meta.evaluatedAt as string, regions: meta.regions as string[], quorum: meta.quorum as number, checks };
+}
+
+/**
+ * When the stored verdict model was last evaluated (undefined before the first round): one
+ * GetItem of the small meta item, cheap enough for a page to poll every second.
+ */
+export async function readEvaluatedAt(ctx: StoreContext): Promise<string | undefined> {
+  const output = await withRetry("GetItem", ctx.retry, () =>
+    ctx.doc.send(new GetCommand({ TableName: ctx.table, Key: { pk: keys.verdicts, sk: META_SK }, ProjectionExpression: "evaluatedAt" })),
+  );
+  return output.Item?.evaluatedAt as string | undefined;
 }
 
 /** The incident record (by opening month, and by resolving month on GSI1) and the open pointer. */

@@ -8,7 +8,8 @@ import { OUTCOMES, type ProbeResult } from "../result/index.js";
 import { DEFAULT_THRESHOLDS } from "../verdict/index.js";
 import { closeDueBuckets, closedHour, dailyHistory, hourlyHistory } from "./buckets.js";
 import { mapLimit, type StoreContext } from "./context.js";
-import { evaluate, incidentsBetween, readVerdictModel } from "./evaluate.js";
+import { evaluate, incidentsBetween, readEvaluatedAt, readVerdictModel } from "./evaluate.js";
+import { hourlyCountsOf } from "./overview.js";
 import * as extras from "./extras.js";
 import { canonicalTime, dayStart, hourStart, shardOf } from "./keys.js";
 import { packRawItems, resultKey, readRaw } from "./raw.js";
@@ -160,10 +161,17 @@ export function createStore(opts: StoreOptions): Store {
     writeResults,
     latest: () => readLatest(ctx),
     history,
+    hourlyCounts: async (q) => {
+      const from = canonicalTime(q.from);
+      const to = canonicalTime(q.to);
+      if (!from || !to || from >= to) throw new StoreInputError("from and to must be ISO times, from before to");
+      return hourlyCountsOf(ctx, q.regions, from, to);
+    },
     recordHeartbeat: (h) => extras.recordHeartbeat(ctx, h),
     heartbeats: () => extras.heartbeats(ctx),
     evaluate: async (evaluateOptions) => evaluate(ctx, evaluateOptions, await extras.heartbeats(ctx)),
     verdicts: () => readVerdictModel(ctx),
+    evaluatedAt: () => readEvaluatedAt(ctx),
     incidents: (q) => {
       const from = canonicalTime(q.from);
       const to = canonicalTime(q.to);

@@ -40,6 +40,15 @@ export interface HistoryBucket {
   latency: { count: number; p50?: number; p95?: number; p99?: number; min?: number; max?: number };
 }
 
+/** Results of one check × region in one hour, by status (the overview's history bars). */
+export interface HourlyCounts {
+  checkId: string;
+  region: string;
+  /** Start of the hour (ISO). */
+  start: string;
+  counts: Record<Status, number>;
+}
+
 export interface Incident {
   id: string;
   checkId: string;
@@ -133,6 +142,8 @@ export interface Store {
   latest(): Promise<LatestEntry[]>;
   /** History of one check: 1h/1d from closed rollups + the open bucket's raw items; raw from raw items. */
   history(q: HistoryQuery): Promise<HistoryBucket[]>;
+  /** Hourly status counts of every check in `regions` for hours starting in [from, to) (closed rollups + open hours' raw items). */
+  hourlyCounts(q: { regions: string[]; from: string; to: string }): Promise<HourlyCounts[]>;
   recordHeartbeat(h: RegionHeartbeat): Promise<void>;
   /** Latest heartbeat per region. */
   heartbeats(): Promise<RegionHeartbeat[]>;
@@ -140,6 +151,8 @@ export interface Store {
   evaluate(opts: EvaluateOptions): Promise<EvaluateOutcome>;
   /** The verdict model the latest `evaluate` stored (undefined before the first); read it with core/verdict's `readVerdicts`. */
   verdicts(): Promise<VerdictModel | undefined>;
+  /** When the verdict model was last evaluated (one small read; undefined before the first round). */
+  evaluatedAt(): Promise<string | undefined>;
   /** Incidents that were open at any time in [from, to). */
   incidents(q: { from: string; to: string }): Promise<Incident[]>;
   createProbe(req: ProbeRequest): Promise<void>;

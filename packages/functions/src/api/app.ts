@@ -6,8 +6,10 @@ import { healthDocs, healthRoutes } from "./health/index.js";
 import { incidentsDocs, incidentsRoutes } from "./incidents/index.js";
 import { metricsDocs, metricsRoutes, RequestCounter } from "./metrics/index.js";
 import { openApiDocs, openApiRoutes } from "./openapi/index.js";
+import { overviewDocs, overviewRoutes } from "./overview/index.js";
 import { probesDocs, probesRoutes } from "./probes/index.js";
 import { regionsDocs, regionsRoutes } from "./regions/index.js";
+import { roundsDocs, roundsRoutes } from "./rounds/index.js";
 import { statusDocs, statusRoutes } from "./status/index.js";
 
 /** Every documented route, in the order /openapi.json lists them. */
@@ -17,6 +19,8 @@ export const ROUTE_DOCS = [
   ...checksDocs,
   ...statusDocs,
   ...incidentsDocs,
+  ...overviewDocs,
+  ...roundsDocs,
   ...probesDocs,
   ...metricsDocs,
   ...openApiDocs,
@@ -37,6 +41,8 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/", checksRoutes(deps));
   app.route("/", statusRoutes(deps));
   app.route("/", incidentsRoutes(deps));
+  app.route("/", overviewRoutes(deps));
+  app.route("/", roundsRoutes(deps));
   app.route("/", probesRoutes(deps));
   app.route("/", metricsRoutes(deps, requests));
   app.route("/", openApiRoutes(ROUTE_DOCS));

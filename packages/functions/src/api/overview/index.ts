@@ -1,0 +1,75 @@
+import type { HourlyCounts } from "@probemesh/core/store";
+import { Hono } from "hono";
+import * as v from "valibot";
+import type { AppDeps } from "../deps.js";
+import { validate, type RouteDoc } from "../validate.js";
+
+const HOUR_MS = 3_600_000;
+/** The windows the overview offers, in hours: one bar per hour, so the widest stays a few KB per check. */
+const WINDOW_HOURS = { "24h": 24, "48h": 48, "7d": 168 } as const;
+
+export const OverviewQuery = v.strictObject({
+  window: v.optional(v.picklist(Object.keys(WINDOW_HOURS) as Array<keyof typeof WINDOW_HOURS>), "24h"),
+});
+
+/** One hour of one check × region: [pass, fail, inconclusive], or null when nothing ran. */
+export type HourCell = [number, number, number] | null;
+
+/**
+ * Every check's hourly history for the window, aligned to one grid of hours: the status page's
+ * first screen in one request. Read with one store call whose cost grows with regions × shards × days
+ * (see the store's `hourlyCounts`), never one read per check.
+ */
+export async function overviewView(deps: AppDeps, window: keyof typeof WINDOW_HOURS) {
+  const now = deps.now?.() ?? new Date();
+  const hours = WINDOW_HOURS[window];
+  const currentHour = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
+  const grid = Array.from({ length: hours }, (_, i) => new Date(currentHour - (hours - 1 - i) * HOUR_MS).toISOString());
+  const from = grid[0]!;
+  const to = now.toISOString();
+  const [planned, counts, evaluatedAt] = await Promise.all([
+    deps.checks(),
+    deps.store.hourlyCounts({ regions: deps.regions, from, to }),
+    deps.store.evaluatedAt(),
+  ]);
+  const slot = new Map(grid.map((start, i) => [start, i]));
+  const rows = new Map<string, Record<string, HourCell[]>>();
+  const rowOf = (checkId: string) => {
+    let row = rows.get(checkId);
+    if (!row) rows.set(checkId, (row = Object.fromEntries(deps.regions.map((region) => [region, grid.map((): HourCell => null)]))));
+    return row;
+  };
+  for (const check of planned) rowOf(check.checkId);
+  for (const entry of counts as HourlyCounts[]) {
+    const index = slot.get(entry.start);
+    const cells = rowOf(entry.checkId)[entry.region];
+    if (index === undefined || !cells) continue;
+    cells[index] = [entry.counts.pass, entry.counts.fail, entry.counts.inconclusive];
+  }
+  return {
+    generatedAt: to,
+    evaluatedAt: evaluatedAt ?? null,
+    window,
+    bucket: "1h" as const,
+    hours: grid,
+    regions: deps.regions,
+    checks: [...rows].map(([checkId, regions]) => ({ checkId, regions })),
+  };
+}
+
+export function overviewRoutes(deps: AppDeps): Hono {
+  return new Hono().get("/v1/overview", validate("query", OverviewQuery), async (c) => c.json(await overviewView(deps, c.req.valid("query").window)));
+}
+
+export const overviewDocs: RouteDoc[] = [
+  {
+    method: "get",
+    path: "/v1/overview",
+    summary: "Every check's hourly pass/fail/inconclusive counts per region for the window (default 24h), from the hourly rollups in one read",
+    query: OverviewQuery,
+    responses: {
+      200: "{ generatedAt, evaluatedAt, window, bucket: '1h', hours: [hourStart], regions, checks: [{ checkId, regions: { [region]: ([pass, fail, inconclusive] | null)[] } }] }",
+      400: "Invalid query",
+    },
+  },
+];
