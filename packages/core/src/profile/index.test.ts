@@ -24,6 +24,9 @@ targets: ["https://status.example.com/health?expect=200-399"]
     expect(parseProfile("retries: 0\ncertMinDays: 30\nquorum: 1\nalertOn: any\nexpectations: [{ requirement: x, alertOn: quorum, quorum: 2 }]", "o.yaml")).toMatchObject({
       retries: 0, certMinDays: 30, quorum: 1, alertOn: "any", expectations: [{ requirement: "x", alertOn: "quorum", quorum: 2 }],
     });
+    expect(parseProfile("maintenance:\n  - { name: weekly, cron: '0 2 * * 6', durationMinutes: 120, timezone: Europe/Berlin, match: { region: eu-west-1 } }", "m.yaml").maintenance).toEqual([
+      { name: "weekly", cron: "0 2 * * 6", durationMinutes: 120, timezone: "Europe/Berlin", match: { region: "eu-west-1" } },
+    ]);
     expect(yaml).toMatchObject({ geo: "eu", regions: ["us-east-1", "eu-west-1"], proxy: "http://proxy.internal:3128", hosts: { node: ["10.0.0.1", "10.0.0.2"] } });
   });
 
@@ -44,6 +47,8 @@ targets: ["https://status.example.com/health?expect=200-399"]
     ["alertOn: sometimes", /alertOn: Invalid type/],
     ["expectations: [{ target: 'tcp://h:1' }]", /expectations\.0: give at least one of expect, quorum or alertOn/],
     ["expectations: [{ target: 'tcp://h:1', alertOn: all }]", /expectations\.0\.alertOn/],
+    ["maintenance: [{ cron: '0 2 * * 6' }]", /maintenance\.0: give start and end, or cron and durationMinutes/],
+    ["maintenance: [{ cron: '0 2 * * 6', durationMinutes: 60, timezone: Nowhere/Else }]", /maintenance\.0\.timezone: an IANA time zone/],
     ["targets: [not a uri]", /targets\.0: a target URI/],
     ["products: [a\n  b", /p\.yaml: not valid YAML/],
   ])("names the bad field: %s", (text, message) => {

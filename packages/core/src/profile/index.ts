@@ -3,6 +3,7 @@ import * as v from "valibot";
 import { parse as parseYaml } from "yaml";
 import { describeIssues } from "../catalog/schema.js";
 import { MAX_RETRIES } from "../check/index.js";
+import { MaintenanceSchema } from "../maintenance/index.js";
 import { MAX_CERT_MIN_DAYS } from "../target/index.js";
 
 const TargetUri = v.pipe(v.string(), v.regex(/^[a-z][a-z0-9+.-]*:\/\/\S+$/, "a target URI such as tcp://host:443"));
@@ -54,6 +55,8 @@ export const ProfileSchema = v.strictObject({
   quorum: v.optional(Quorum),
   /** `any`: alert on the first failing region; `quorum`: only once the verdict is `down` (default any). */
   alertOn: v.optional(AlertOnSchema),
+  /** Windows in which probing and storage go on but alerts are muted and new incidents are tagged (core/maintenance). */
+  maintenance: v.optional(MaintenanceSchema),
 });
 
 export type Profile = v.InferOutput<typeof ProfileSchema>;
