@@ -1,4 +1,8 @@
 import { execFile, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { closeSync, mkdtempSync, openSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
@@ -42,6 +46,30 @@ describe("the real probemesh bin", () => {
     const r = await probemesh(["import", "-", "--json"], "- `relay.example.net:7000/udp` — optional, outbound\n");
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).catalog.components[0].requirements[0]).toMatchObject({ destination: "relay.example.net", port: 7000, protocol: "udp", level: "optional" });
+  });
+
+  it("import stops endless or binary input at the 5 MB cap: exit 2, one line", async () => {
+    const fromUrandom = (args: string[], stdin: "urandom" | "ignore") =>
+      new Promise<{ code: number | null; stderr: string; stdout: string }>((resolve) => {
+        const fd = stdin === "urandom" ? openSync("/dev/urandom", "r") : "ignore";
+        const child = spawn(process.execPath, [BIN, ...args], { stdio: [fd, "pipe", "pipe"], env: { ...process.env, PROBEMESH_DEBUG: "" } });
+        if (typeof fd === "number") closeSync(fd);
+        let [stdout, stderr] = ["", ""];
+        child.stdout!.on("data", (c: Buffer) => (stdout += c.toString()));
+        child.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
+        child.on("close", (code) => resolve({ code, stderr, stdout }));
+      });
+    const dir = mkdtempSync(join(tmpdir(), "probemesh-cap-"));
+    const binary = join(dir, "page.bin");
+    writeFileSync(binary, randomBytes(64 * 1024));
+    const [stdin, device, small] = await Promise.all([
+      fromUrandom(["import", "-"], "urandom"),
+      fromUrandom(["import", "/dev/urandom"], "ignore"),
+      fromUrandom(["import", binary], "ignore"),
+    ]);
+    expect(stdin).toEqual({ code: 2, stdout: "", stderr: "probemesh: stdin: larger than the 5 MB input cap\n" });
+    expect(device).toEqual({ code: 2, stdout: "", stderr: "probemesh: /dev/urandom: larger than the 5 MB input cap\n" });
+    expect(small).toEqual({ code: 2, stdout: "", stderr: "probemesh: page.bin: binary data, not a text page\n" });
   });
 
   it("stays quiet when the reader closes the pipe early (| head)", async () => {

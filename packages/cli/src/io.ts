@@ -19,3 +19,22 @@ export type Command = (args: string[], io: CliIO) => Promise<number>;
 export function processIO(): CliIO {
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env };
 }
+
+/**
+ * Reads a stream as UTF-8 text, stopping as soon as it exceeds `cap` bytes (so endless input such
+ * as /dev/urandom ends at the cap): then a UsageError naming `name`.
+ */
+export async function readCapped(stream: NodeJS.ReadableStream, cap: number, name: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += buffer.length;
+    if (size > cap) {
+      (stream as { destroy?: () => void }).destroy?.();
+      throw new UsageError(`${name}: larger than the ${cap / 1024 / 1024} MB input cap`);
+    }
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}

@@ -1,8 +1,8 @@
-import { readFile } from "node:fs/promises";
+import { createReadStream } from "node:fs";
 import { resolve } from "node:path";
 import { getCatalog, isProduct, parseCatalog, type Catalog } from "@probemesh/core/catalog";
-import { importPage } from "@probemesh/core/import";
-import { UsageError, type CliIO } from "../io.js";
+import { MAX_PAGE_BYTES, importPage } from "@probemesh/core/import";
+import { readCapped, UsageError, type CliIO } from "../io.js";
 
 const NOT_FOUND = new Set(["ENOENT", "ENOTDIR", "EISDIR"]);
 
@@ -11,8 +11,9 @@ export async function loadCatalog(io: CliIO, ref: string): Promise<Catalog> {
   if (isProduct(ref)) return getCatalog(ref);
   let text: string;
   try {
-    text = await readFile(resolve(io.cwd, ref), "utf8");
+    text = await readCapped(createReadStream(resolve(io.cwd, ref)), MAX_PAGE_BYTES, ref);
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? "error";
     if (!ref.includes("/") && !ref.includes(".") && NOT_FOUND.has(code)) getCatalog(ref);
     throw new UsageError(`${ref}: not a product id and not a readable file (${code})`);

@@ -1,10 +1,10 @@
-import { readFile } from "node:fs/promises";
+import { createReadStream } from "node:fs";
 import { resolve } from "node:path";
-import { importPage, importWithOverrides, parseOverrides, type ImportResult } from "@probemesh/core/import";
-import { UsageError, type CliIO, type Command } from "../io.js";
+import { MAX_PAGE_BYTES, importPage, importWithOverrides, parseOverrides, type ImportResult } from "@probemesh/core/import";
+import { readCapped, UsageError, type CliIO, type Command } from "../io.js";
 import { parse } from "./args.js";
 
-const USAGE = "probemesh import <vendor-doc file | -> [--json] [--product id] [--overrides file]";
+const USAGE = "probemesh import <vendor-doc file | -> [--json] [--product id] [--overrides file]  (input up to 5 MB)";
 
 /**
  * `probemesh import`: a vendor page → catalog JSON on stdout; what could not be classified goes to
@@ -39,16 +39,17 @@ export const importCommand: Command = async (args, io) => {
   return 0;
 };
 
-async function readText(io: CliIO, path: string): Promise<string> {
+/** A file's text, read up to the input cap (a device such as /dev/urandom stops there too). */
+export async function readText(io: CliIO, path: string): Promise<string> {
+  const stream = createReadStream(resolve(io.cwd, path));
   try {
-    return await readFile(resolve(io.cwd, path), "utf8");
+    return await readCapped(stream, MAX_PAGE_BYTES, path);
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? "error"})`);
   }
 }
 
 async function readStdin(io: CliIO): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of io.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  return Buffer.concat(chunks).toString("utf8");
+  return readCapped(io.stdin, MAX_PAGE_BYTES, "stdin");
 }

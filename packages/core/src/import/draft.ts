@@ -46,6 +46,8 @@ export function assemble(
 ): Catalog {
   const components = new Map<string, Catalog["components"][number]>();
   const used = new Set<string>();
+  /** Next suffix per base id, so many rows with one id stay linear. */
+  const next = new Map<string, number>();
   for (const draft of drafts) {
     const importedId = slug(draft.component) || "general";
     const override = rename.components?.[importedId];
@@ -58,8 +60,10 @@ export function assemble(
     const destination = rename.destinations?.[draft.requirement.destination] ?? draft.requirement.destination;
     const renamed: Draft = { ...draft, requirement: { ...draft.requirement, destination } };
     const base = idOf(id, renamed);
-    let reqId = base;
-    for (let n = 2; used.has(reqId); n++) reqId = `${base}-${n}`;
+    let n = next.get(base) ?? 1;
+    let reqId = n === 1 ? base : `${base}-${n}`;
+    while (used.has(reqId)) reqId = `${base}-${++n}`;
+    next.set(base, n + 1);
     used.add(reqId);
     component.requirements.push({ id: reqId, ...renamed.requirement, source: { file: meta.file, ...draft.source } });
   }

@@ -26,6 +26,19 @@ export interface ImportResult {
   assumptions: Finding[];
 }
 
+/** Largest page `importPage` reads (the CLI stops reading input at this size): 5 MB. */
+export const MAX_PAGE_BYTES = 5 * 1024 * 1024;
+
+/** Refuses input that is too large or not text (NUL bytes, or mostly undecodable bytes). */
+function checkText(text: string, file: string): void {
+  if (text.length > MAX_PAGE_BYTES || Buffer.byteLength(text, "utf8") > MAX_PAGE_BYTES) {
+    throw new ImportError(`${file}: larger than the ${MAX_PAGE_BYTES / 1024 / 1024} MB input cap`);
+  }
+  const head = text.slice(0, 8192);
+  const undecodable = head.match(/\uFFFD/g)?.length ?? 0;
+  if (head.includes("\u0000") || undecodable > head.length / 10) throw new ImportError(`${file}: binary data, not a text page`);
+}
+
 /** The page has no requirement the importer can read (the message says why). */
 export class ImportError extends Error {
   override name = "ImportError";
@@ -38,12 +51,14 @@ export class ImportError extends Error {
  */
 export function importPage(text: string, options: ImportOptions = {}): ImportResult {
   const file = basename(options.file ?? "stdin");
+  checkText(text, file);
   const page = readPage(text);
   const report: Report = { unclassified: [...page.problems], assumptions: [] };
   const pageSaysTcp = /\ball ports (?:listed )?are tcp\b/i.test(text);
   const drafts: Draft[] = [];
-  for (const table of page.tables) drafts.push(...draftsFromTable(table, pageSaysTcp, report));
-  drafts.push(...draftsFromProse(page.prose, report));
+  // Loops, not push(...list): a spread of a very large table's drafts would overflow the stack.
+  for (const table of page.tables) for (const draft of draftsFromTable(table, pageSaysTcp, report)) drafts.push(draft);
+  for (const draft of draftsFromProse(page.prose, report)) drafts.push(draft);
   drafts.sort((a, b) => a.source.line - b.source.line);
   if (drafts.length === 0) throw new ImportError(`${file}: no host or port requirement found (${page.tables.length} tables read)`);
 

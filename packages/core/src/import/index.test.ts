@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseCatalog, type Requirement } from "../catalog/schema.js";
 import { plan } from "../plan/index.js";
-import { importPage, ImportError, parseOverrides, applyOverrides } from "./index.js";
+import { importPage, ImportError, MAX_PAGE_BYTES, parseOverrides, applyOverrides } from "./index.js";
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
 const imported = (name: string) => importPage(fixture(name), { file: name });
@@ -76,6 +76,20 @@ describe("importer on pages it has never seen", () => {
 });
 
 describe("importer input errors", () => {
+  it("refuses pages over the 5 MB cap and binary data, with one line", () => {
+    expect(() => importPage("x".repeat(MAX_PAGE_BYTES + 1), { file: "big.md" })).toThrow(new ImportError("big.md: larger than the 5 MB input cap"));
+    expect(() => importPage("é".repeat(MAX_PAGE_BYTES / 2 + 1), { file: "wide.md" })).toThrow(/larger than the 5 MB input cap/);
+    expect(() => importPage("PK\u0003\u0004\u0000\u0000 host.example.com:443", { file: "a.zip" })).toThrow(new ImportError("a.zip: binary data, not a text page"));
+  });
+
+  it("reads a table of 130,000 rows without overflowing the stack", () => {
+    const rows = Array.from({ length: 130_000 }, (_, k) => `| h${k}.example.com | 443 |`).join("\n");
+    const { catalog } = importPage(`# Big\n\n| Host | Port |\n|---|---|\n${rows}\n`, { file: "big.md" });
+    const requirements = catalog.components[0]!.requirements;
+    expect(requirements).toHaveLength(130_000);
+    expect(requirements[129_999]).toMatchObject({ destination: "h129999.example.com", port: 443, source: { line: 130_004 } });
+  }, 120_000);
+
   it("rejects a page with no requirement", () => {
     expect(() => importPage("# Nothing here\n\nJust prose.", { file: "empty.md" })).toThrow(ImportError);
     expect(() => importPage("# Nothing\n\n| A | B |\n|---|---|\n| x | y |\n", { file: "t.md" })).toThrow(/no host or port requirement found \(1 tables read\)/);

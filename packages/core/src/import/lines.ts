@@ -59,8 +59,18 @@ function firstReading(input: Parameters<(typeof READERS)[number]>[0], report: Re
   return undefined;
 }
 
-/** "The geo can be `au`, `eu`, `us`, or `global`." → [au, eu, us, global]. */
+const statedCache = new Map<string, string[] | undefined>();
+
+/** "The geo can be `au`, `eu`, `us`, or `global`." → [au, eu, us, global] (once per paragraph). */
 function geosStated(paragraph: string): string[] | undefined {
+  if (!statedCache.has(paragraph)) {
+    if (statedCache.size > 1000) statedCache.clear();
+    statedCache.set(paragraph, geosIn(paragraph));
+  }
+  return statedCache.get(paragraph);
+}
+
+function geosIn(paragraph: string): string[] | undefined {
   const m = /\b(?:geo|geography|region)s?\s+(?:can be|is one of|are|:)\s+([^.]*)/i.exec(paragraph);
   if (!m) return undefined;
   const codes = [...m[1]!.matchAll(/`([a-z]{2,8})`|\b([a-z]{2})\b/g)].map((c) => (c[1] ?? c[2])!).filter((c) => c !== "or" && c !== "be");

@@ -7,7 +7,7 @@ export const htmlTable: TableShape = (lines, at) => {
   let end = at;
   while (end < lines.length - 1 && !/<\/table>/i.test(lines[end] ?? "")) end++;
   const html = lines.slice(at, end + 1).join("\n");
-  const lineAt = (offset: number) => at + 1 + countNewlines(html, offset);
+  const lineAt = lineCounter(html, at + 1);
   let headers: string[] = [];
   const rows: TableRow[] = [];
   for (const tr of html.matchAll(/<tr\b[^>]*>([\s\S]*?)<\/tr>/gi)) {
@@ -24,10 +24,16 @@ export const htmlTable: TableShape = (lines, at) => {
   return { end, table: { line: at + 1, headers, rows, shape: "html" } };
 };
 
-function countNewlines(text: string, upTo: number): number {
-  let n = 0;
-  for (let k = text.indexOf("\n"); k >= 0 && k < upTo; k = text.indexOf("\n", k + 1)) n++;
-  return n;
+/** Line number of an offset, for offsets asked in increasing order (linear over a large table). */
+function lineCounter(text: string, firstLine: number): (offset: number) => number {
+  let [scanned, line] = [0, firstLine];
+  return (offset) => {
+    for (let k = text.indexOf("\n", scanned); k >= 0 && k < offset; k = text.indexOf("\n", k + 1)) {
+      line++;
+      scanned = k + 1;
+    }
+    return line;
+  };
 }
 
 /** Cell text of an HTML fragment: `<br>` kept as a value separator, other tags dropped, entities decoded. */

@@ -18,6 +18,8 @@ const MENTIONS = [
   new RegExp(String.raw`(?<![\w.:/-])(${PORT_LIST})${AFTER}`, "gi"),
 ];
 const ICMP = /\bicmp\b/gi;
+/** Longer lines are not prose a person wrote; reading them as sentences would cost quadratic time. */
+const MAX_SENTENCE_LINE = 4000;
 const URL = /\b(https?|wss?):\/\/([A-Za-z0-9*{}<>_.-]+)(?::(\d{1,5}))?/gi;
 const HOST = /(?<![\w@/.:-])(?:\*\.)?(?:[A-Za-z0-9_{}<>-]+\.)+[A-Za-z]{2,}(?:\/\d{1,2})?(?![\w/-])|(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?(?![\w.])/g;
 const FILE_SUFFIX = /\.(?:ya?ml|json|exe|msi|conf|cfg|txt|md|sh|ps1|deb|rpm|log|pem|crt|key|xml|ini|toml|js|ts|py|zip|gz|html?)$/i;
@@ -42,6 +44,11 @@ interface Place {
 
 export const sentenceLine: LineReader = ({ text, definitions, line }, report) => {
   const whole = cleanText([text.replace(/^\s*(?:[-*+•]|\d+[.)])\s+/, ""), ...definitions].join(" "));
+  if (whole.length > MAX_SENTENCE_LINE) {
+    if (!MENTIONS.some((m) => new RegExp(m.source, "i").test(whole.slice(0, MAX_SENTENCE_LINE)))) return undefined;
+    report.unclassified.push({ line, text: `${whole.slice(0, 80)}…`, reason: `line longer than ${MAX_SENTENCE_LINE} characters; not read as sentences` });
+    return [];
+  }
   const sentences = whole.split(/(?<=[.!?;])\s+(?=[A-Z`*"(])/);
   const found = sentences.map((s) => ({ s, mentions: mentionsOf(s) })).filter((x) => x.mentions.length > 0);
   if (found.length === 0) return undefined;
