@@ -5,7 +5,9 @@
  * the lab catalog's mix (mostly tcp, some tls and udp, a few dns) and 1,000 distinct targets (one
  * name per check, resolved by the lab DNS), so no two checks share a probe; the targets count the
  * connections, datagrams and queries they served, and the rows report that next to the checks planned. Figures: stored results per minute (goal ≥ 10,000), loss = produced − stored physical
- * copies (goal 0), and memory of the mesh process and of DynamoDB Local over time.
+ * copies (goal 0), memory of the mesh process and of DynamoDB Local over time, and the run priced:
+ * DynamoDB units as DynamoDB Local reported them and measured invocation times, × published prices,
+ * next to `probemesh cost`'s estimate and duration model for the same workload (bench/lib/load-cost.ts).
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -25,7 +27,9 @@ import { createProbeInvoker } from "../packages/functions/src/invoke/client.js";
 import { startInvokeServer, type InvokeServer } from "../packages/functions/src/invoke/index.js";
 import { startLabDns } from "../packages/functions/src/lab/dns.js";
 import { rawCopies } from "../test/durability/raw-copies.js";
+import { meter, type CapacityTotals } from "./lib/capacity.js";
 import { countingTcp, countingTls, countingUdp } from "./lib/counting-listeners.js";
+import { loadCostRows } from "./lib/load-cost.js";
 import { sleep } from "./lib/rate.js";
 import { median, percentile, type Row, type Section } from "./lib/report.js";
 import { withWork } from "./lib/work.js";
@@ -34,6 +38,8 @@ const CHECKS = 1000;
 const INTERVAL_MS = 15_000;
 const GOAL_PER_MINUTE = 10_000;
 const TABLE = "probemesh-load";
+/** The store's default partitions per region, named here because the cost estimate needs them too. */
+const SHARDS = 4;
 /** One name per check: every check is a distinct target, so none share a probe (engine: same target = one probe). */
 const nameOf = (i: number) => `c${i}.load.test`;
 /** The lab catalog's mix: 87 % tcp, 6 % udp, 5 % tls, 2 % dns. */
@@ -69,8 +75,9 @@ export const load: Section = async ({ quick, log }) => {
     const javaPid = pidListeningOn(dynamo.port);
     const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
     stops.push(() => client.destroy());
+    const capacity = meter(client);
     await ensureTable(client, TABLE);
-    const store = createStore({ client, tableName: TABLE });
+    const store = createStore({ client, tableName: TABLE, shards: SHARDS });
 
     const ca = await createCA({ name: "probemesh load CA" });
     const indexes = Array.from({ length: CHECKS }, (_, i) => i);
@@ -94,11 +101,17 @@ export const load: Section = async ({ quick, log }) => {
 
     let produced = 0;
     let writeErrors = 0;
+    let bucketsClosed = 0;
+    /** Slowest result of each region-round: what the duration model takes as the round's latency. */
+    const slowest = new Map<string, number>();
     const counted: Pick<Store, "writeResults" | "addProbeResults"> = {
       writeResults: async (region, roundId, results) => {
         produced += results.length;
+        slowest.set(`${region} ${roundId}`, Math.max(0, ...results.map((r) => r.durationMs)));
         try {
-          return await store.writeResults(region, roundId, results);
+          const summary = await store.writeResults(region, roundId, results);
+          bucketsClosed += summary.bucketsClosed;
+          return summary;
         } catch (error) {
           writeErrors++;
           throw error;
@@ -137,6 +150,7 @@ export const load: Section = async ({ quick, log }) => {
       memory.push({ t: Date.now() - started, rssMb: mb(usage.rss), heapMb: mb(usage.heapUsed), javaRssMb: mb(rssOfPid(javaPid)) });
     };
     const reports: Array<RoundReport & { ms: number }> = [];
+    const unitsAfterRound: CapacityTotals[] = [];
     const started = Date.now();
     const sampler = setInterval(sample, 5000);
     sample();
@@ -147,6 +161,7 @@ export const load: Section = async ({ quick, log }) => {
         const t = Date.now();
         const report = await runRound(deps);
         reports.push({ ...report, ms: Date.now() - t });
+        unitsAfterRound.push(capacity.snapshot());
         const failed = report.regions.filter((r) => !r.ok);
         log(`round ${tick + 1}: ${Date.now() - t} ms${failed.length ? `, regions not answering: ${failed.map((r) => `${r.region} (${r.error})`).join("; ")}` : ""}`);
       }
@@ -168,18 +183,29 @@ export const load: Section = async ({ quick, log }) => {
     const peakRss = Math.max(...memory.map((m) => m.rssMb));
     const peakJava = Math.max(...memory.map((m) => m.javaRssMb));
     const notAnswering = reports.flatMap((r) => r.regions).filter((r) => !r.ok).length;
+    const cost = loadCostRows({
+      checks,
+      regions: regions.length,
+      intervalS: INTERVAL_MS / 1000,
+      shards: SHARDS,
+      rounds: reports.map((r) => ({ ms: r.ms, regions: r.regions.map((x) => ({ ms: x.summary?.durationMs ?? Number.NaN, slowestCheckMs: slowest.get(`${x.region} ${r.roundId}`) ?? 0 })) })),
+      unitsAfterRound,
+      bucketsClosed,
+      results: copies.length,
+    });
     const work = { checksPlanned: CHECKS * regions.length * reports.length, probesExecuted: probesSeen() };
     const rows: Row[] = [
       withWork({ section, metric: `stored results/min over ${elapsedMin.toFixed(1)} min`, value: perMinute, unit: "/min", baseline: "goal", baselineValue: GOAL_PER_MINUTE, ratio: perMinute / GOAL_PER_MINUTE, goal: "≥ 1.0", pass: perMinute >= GOAL_PER_MINUTE, note: `${reports.length} rounds of ${CHECKS} checks × ${regions.length} regions; round p50 ${median(roundMs).toFixed(0)} ms, max ${Math.max(...roundMs)} ms` }, work),
       withWork({ section, metric: "lost results (produced − stored)", value: produced - unique, unit: "", baseline: "produced", baselineValue: produced, ratio: (produced - unique) / produced, goal: "0", pass: produced === unique && copies.length === unique && writeErrors === 0 && notAnswering === 0, note: `${copies.length - unique} duplicate copies, ${writeErrors} failed writes, ${notAnswering} region-rounds not answering` }, work),
       memoryRow("mesh process RSS, last fifth of the run", rssOf(end, "rssMb"), rssOf(warm, "rssMb"), `peak ${peakRss.toFixed(0)} MiB, ${memory[0]!.rssMb.toFixed(0)} MiB at start; heap ${last.heapMb.toFixed(0)} MiB at end`),
       memoryRow("DynamoDB Local RSS, last fifth of the run", rssOf(end, "javaRssMb"), rssOf(warm, "javaRssMb"), `peak ${peakJava.toFixed(0)} MiB, ${memory[0]!.javaRssMb.toFixed(0)} MiB at start`),
+      ...cost.rows.map((row) => withWork(row, work)),
     ];
     return {
       section,
       rows,
       skipped: [],
-      raw: { durationMs, intervalMs: INTERVAL_MS, checks: CHECKS, ...work, produced, stored: copies.length, unique, writeErrors, roundMs, p95RoundMs: percentile(roundMs, 95), memory },
+      raw: { durationMs, intervalMs: INTERVAL_MS, checks: CHECKS, ...work, cost: cost.raw, produced, stored: copies.length, unique, writeErrors, roundMs, p95RoundMs: percentile(roundMs, 95), memory },
     };
   } finally {
     for (const stop of stops.reverse()) await Promise.resolve(stop()).catch(() => {});

@@ -69,6 +69,8 @@ export interface StoreFootprint {
   /** Bytes of all state items one region's round rewrites. */
   stateBytesPerRound: number;
   stateWriteUnitsPerRound: number;
+  /** Strongly consistent reads of the state items before their puts (each item rounded up on its own). */
+  stateReadUnitsPerRound: number;
   /** Bytes of an hourly rollup item (one per check × region × hour; GSI1 holds a copy). */
   rollupItemBytes: number;
 }
@@ -80,8 +82,10 @@ export interface CostEstimate {
   checksPerMonth: number;
   invocation: { probeMs: number; schedulerMs: number; probeMemoryMb: number; schedulerMemoryMb: number };
   store: StoreFootprint;
-  /** DynamoDB units per round of all regions (what the load bench compares with what DynamoDB reports). */
+  /** DynamoDB units per round of all regions, hour closes left out (what the load bench compares with what DynamoDB reports). */
   unitsPerRound: { write: number; read: number };
+  /** DynamoDB units of one hour close of all regions (rollups, closed markers, the hour's raw reads). */
+  unitsPerHourClose: { write: number; read: number };
   items: CostItem[];
   totalUsd: number;
   perMillionChecksUsd: number;
@@ -114,6 +118,7 @@ function storeFootprint(checks: Check[], w: { checksPerRound: number; intervalS:
     stateItemsPerRound: items.state.length,
     stateBytesPerRound: sum(items.state.map(itemBytes)) * scale,
     stateWriteUnitsPerRound: sum(items.state.map((item) => writeUnitsOf(itemBytes(item)))) * scale,
+    stateReadUnitsPerRound: sum(items.state.map((item) => readUnitsOf(itemBytes(item), true))) * scale,
     rollupItemBytes: sum(items.hourly.map(itemBytes)) / items.hourly.length,
   };
 }
@@ -165,9 +170,8 @@ export function estimateCost(input: Workload): CostEstimate {
 
   // Reads per round: each state shard read strongly before its put; the evaluation queries every region's
   // state, the verdict model, heartbeats, regions and open incidents (eventually consistent).
-  const stateGet = store.stateItemsPerRound * readUnitsOf(store.stateBytesPerRound / store.stateItemsPerRound, true);
   const evaluateReads = w.regions * readUnitsOf(store.stateBytesPerRound, false) + readUnitsOf(verdictBytes(checks, w.regions), false) + 3 * 0.5;
-  const roundReads = w.regions * stateGet + evaluateReads;
+  const roundReads = w.regions * store.stateReadUnitsPerRound + evaluateReads;
   // Each hour, per region and shard: the closed marker and the hour's raw items; each day the hourly rollups of the day (GSI1).
   const rawBytesPerHourShard = (store.rawBytesPerResult * w.checksPerRound * (3600 / w.intervalS)) / w.shards;
   const hourReads = w.regions * w.shards * (1 + readUnitsOf(rawBytesPerHourShard, false));
@@ -208,13 +212,42 @@ export function estimateCost(input: Workload): CostEstimate {
     checksPerMonth,
     invocation: { probeMs, schedulerMs, probeMemoryMb: FUNCTION_SIZES.probe.memoryMb, schedulerMemoryMb: FUNCTION_SIZES.scheduler.memoryMb },
     store,
-    unitsPerRound: { write: roundWrites + (hourWrites * w.intervalS) / 3600, read: roundReads + (hourReads * w.intervalS) / 3600 },
+    unitsPerRound: { write: roundWrites, read: roundReads },
+    unitsPerHourClose: { write: hourWrites, read: hourReads },
     items,
     totalUsd,
     perMillionChecksUsd: (totalUsd / checksPerMonth) * 1e6,
     warnings,
   };
 }
+
+/** Metered use of some stretch of time, priced like the estimate (the load bench prices what it measured with it). */
+export interface Usage {
+  probeGbS: number;
+  schedulerGbS: number;
+  /** Lambda invocations, probe and scheduler. */
+  invocations: number;
+  schedulerRuns: number;
+  writeUnits: number;
+  readUnits: number;
+  logGb: number;
+}
+
+/** What `usage` costs at the published prices. */
+export function usageUsd(u: Usage, architecture: Architecture = DEFAULT_ARCHITECTURE): number {
+  const p = PRICES;
+  return (
+    (u.invocations * p.lambda.perMillionRequests) / 1e6 +
+    (u.probeGbS + u.schedulerGbS) * p.lambda.perGbSecond[architecture] +
+    (u.writeUnits * p.dynamodb.perMillionWriteUnits) / 1e6 +
+    (u.readUnits * p.dynamodb.perMillionReadUnits) / 1e6 +
+    (u.schedulerRuns * p.scheduler.perMillionInvocations) / 1e6 +
+    u.logGb * p.logs.perGbIngested
+  );
+}
+
+/** GB-seconds of invocations of `memoryMb` lasting `ms` each (Lambda bills whole milliseconds). */
+export const gbSeconds = (ms: number[], memoryMb: number) => (sum(ms.map(Math.ceil)) * memoryMb) / 1024 / 1000;
 
 /** The estimate as the Markdown the README shows (`probemesh cost` prints exactly this). */
 export function renderCost(e: CostEstimate): string {
