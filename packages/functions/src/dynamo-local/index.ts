@@ -42,7 +42,10 @@ export interface SupervisedDynamoLocal {
  * directory (DynamoDB Local keeps its tables in one SQLite file there, so they are intact),
  * with a log line each time. A restart that fails is retried every few seconds.
  */
-export async function superviseDynamoLocal(opts: DynamoLocalOptions, log: (line: string) => void): Promise<SupervisedDynamoLocal> {
+export async function superviseDynamoLocal(
+  opts: DynamoLocalOptions & { /** Wait before a restart (default 0; fault tests hold an outage open). */ restartDelayMs?: number },
+  log: (line: string) => void,
+): Promise<SupervisedDynamoLocal> {
   let current = await startDynamoLocal(opts);
   const port = current.port;
   let stopping = false;
@@ -52,6 +55,7 @@ export async function superviseDynamoLocal(opts: DynamoLocalOptions, log: (line:
     void instance.exited.then(async () => {
       if (stopping) return;
       log(`DynamoDB Local (port ${port}) died: restarting it with the same data`);
+      if (opts.restartDelayMs) await new Promise((r) => setTimeout(r, opts.restartDelayMs));
       for (;;) {
         try {
           current = await startDynamoLocal({ ...opts, port });

@@ -44,6 +44,8 @@ export interface MeshOptions {
   autoStart?: boolean;
   /** Serve the web page built by @probemesh/web (default true). */
   web?: boolean;
+  /** Wait before a dead DynamoDB Local is restarted (default at once; fault tests hold an outage open). */
+  dynamoRestartDelayMs?: number;
   /** Wait before a dead region worker is restarted (default 500 ms; tests widen it). */
   workerRestartDelayMs?: number;
   log?: (line: string) => void;
@@ -108,7 +110,10 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
     const scratch = mkdtempSync(join(tmpdir(), "probemesh-mesh-"));
     cleanup.push(() => rmSync(scratch, { recursive: true, force: true }));
     const [dynamo, bundles] = await Promise.all([
-      superviseDynamoLocal(options.inMemory ? { inMemory: true } : { dataDir: settings.dataDir }, log),
+      superviseDynamoLocal(
+        { ...(options.inMemory ? { inMemory: true } : { dataDir: settings.dataDir }), ...(options.dynamoRestartDelayMs ? { restartDelayMs: options.dynamoRestartDelayMs } : {}) },
+        log,
+      ),
       buildMeshBundles(join(scratch, "build")),
     ]);
     cleanup.push(() => dynamo.stop());
