@@ -1,6 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { defaultQuorum } from "../verdict/quorum.js";
 import { stepIncident } from "../verdict/incidents.js";
+import { activeWindows } from "../maintenance/index.js";
 import { judgeChecks, type VerdictModel } from "../verdict/model.js";
 import { packJson, unpackJson } from "./codec.js";
 import { queryAll, type StoreContext } from "./context.js";
@@ -31,18 +32,32 @@ export async function evaluate(
   ]);
   const previous: VerdictBlob = previousModel?.checks ?? {};
   const open = new Map(openItems.map((item) => [item.sk as string, item.incident as Incident]));
-  const judgements = judgeChecks({ latest, heartbeats, regions: opts.regions, now: opts.now, staleAfterMs: opts.staleAfterMs, quorum });
+  const planned = new Map((opts.checks ?? []).map((check) => [check.checkId, check]));
+  const quorumOf = (checkId: string) => planned.get(checkId)?.quorum;
+  const judgements = judgeChecks({ latest, heartbeats, regions: opts.regions, now: opts.now, staleAfterMs: opts.staleAfterMs, quorum, quorumOf });
 
   const verdicts: CheckVerdict[] = [];
   const opened: Incident[] = [];
   const resolved: Incident[] = [];
+  const alerts: EvaluateOutcome["alerts"] = { opened: [], resolved: [] };
   const next: VerdictBlob = {};
-  for (const { failing, outcomes, ...judged } of judgements) {
+  for (const { failing, outcomes, quorum: ownQuorum, ...judged } of judgements) {
     const before = previous[judged.checkId];
     const since = before && before.verdict === judged.verdict ? before.since : now;
-    next[judged.checkId] = { verdict: judged.verdict, since, regions: judged.regions };
+    const check = planned.get(judged.checkId);
+    const windows = activeWindows({ maintenance: opts.maintenance }, opts.now, { checkId: judged.checkId, ...check });
+    next[judged.checkId] = {
+      verdict: judged.verdict,
+      since,
+      regions: judged.regions,
+      ...(ownQuorum !== undefined ? { quorum: ownQuorum } : {}),
+      ...(windows.length > 0 ? { maintenance: windows } : {}),
+    };
     verdicts.push({ ...judged, since });
-    const step = stepIncident(judged.checkId, open.get(judged.checkId), judged.verdict, { regions: failing, outcomes }, now);
+    const policy = { windows, ...(check?.alertOn ? { alertOn: check.alertOn } : {}) };
+    const step = stepIncident(judged.checkId, open.get(judged.checkId), judged.verdict, { regions: failing, outcomes }, now, policy);
+    if (step.alert === "opened") alerts.opened.push(step.open!);
+    if (step.alert === "resolved") alerts.resolved.push(step.resolved!);
     if (step.opened) opened.push(step.opened);
     if (step.resolved) {
       resolved.push(step.resolved);
@@ -52,7 +67,7 @@ export async function evaluate(
     }
   }
   await saveVerdicts(ctx, { evaluatedAt: now, regions: [...opts.regions], quorum, checks: next }, previous);
-  return { verdicts, opened, resolved };
+  return { verdicts, opened, resolved, alerts };
 }
 
 /** The stored verdict model (undefined before the first evaluation). */

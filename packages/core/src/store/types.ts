@@ -1,3 +1,5 @@
+import type { Check } from "../check/index.js";
+import type { MaintenanceWindow } from "../maintenance/index.js";
 import type { VerdictModel } from "../verdict/model.js";
 import type { Outcome, ProbeResult, Status } from "../result/index.js";
 
@@ -58,6 +60,10 @@ export interface Incident {
   verdict: Exclude<Verdict, "up" | "unknown">;
   regions: string[];
   outcomes: Partial<Record<Outcome, number>>;
+  /** False while its alert is held back (maintenance window, or `alertOn: quorum` below the quorum). */
+  alerted?: boolean;
+  /** Names of the maintenance windows it was opened inside. */
+  maintenance?: string[];
 }
 
 export interface RegionHeartbeat {
@@ -122,12 +128,19 @@ export interface EvaluateOptions {
   quorum?: number;
   /** A region whose newest heartbeat/result is older than this is `stale`. */
   staleAfterMs: number;
+  /** The planned checks: their own `quorum` and `alertOn`, and what maintenance windows match on. */
+  checks?: readonly Check[];
+  /** The profile's maintenance windows (core/maintenance). */
+  maintenance?: readonly MaintenanceWindow[];
 }
 
 export interface EvaluateOutcome {
   verdicts: CheckVerdict[];
+  /** Every incident opened or resolved by this evaluation (stored either way). */
   opened: Incident[];
   resolved: Incident[];
+  /** The transitions to alert on: after `alertOn` and maintenance windows (core/verdict's stepIncident). */
+  alerts: { opened: Incident[]; resolved: Incident[] };
 }
 
 /** The results store (the Results contract, § Verdicts, § Cost and scale). */

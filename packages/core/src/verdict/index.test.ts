@@ -4,6 +4,7 @@ import {
   crossRegionVerdict,
   defaultQuorum,
   isStale,
+  judgeChecks,
   nextRegionState,
   stepIncident,
   type RegionCounter,
@@ -117,3 +118,81 @@ describe("stepIncident", () => {
     expect(stepIncident("c1", undefined, "unknown", { regions: [], outcomes: {} }, at(1))).toEqual({ changed: false, open: undefined });
   });
 });
+
+describe("stepIncident alerts", () => {
+  const eu = { regions: ["eu"], outcomes: { tcp_timeout: 1 } };
+  const both = { regions: ["eu", "us"], outcomes: { tcp_timeout: 2 } };
+  const window = (regions?: string[]) => ({ name: "upgrade", startedAt: at(0), endsAt: at(60), ...(regions ? { regions } : {}) });
+
+  it("alerts on any failing region by default, and resolves what it alerted", () => {
+    const opened = stepIncident("c1", undefined, "degraded", eu, at(1));
+    expect(opened).toMatchObject({ alert: "opened", opened: { alerted: true } });
+    expect(opened.opened).not.toHaveProperty("maintenance");
+    expect(stepIncident("c1", opened.open, "down", both, at(2)).alert).toBeUndefined();
+    expect(stepIncident("c1", opened.open, "up", { regions: [], outcomes: {} }, at(3))).toMatchObject({ alert: "resolved" });
+  });
+
+  it("with alertOn quorum, holds a degraded incident back and alerts once it is down", () => {
+    const policy = { alertOn: "quorum" as const };
+    const held = stepIncident("c1", undefined, "degraded", eu, at(1), policy);
+    expect(held).toMatchObject({ changed: true, opened: { alerted: false } });
+    expect(held.alert).toBeUndefined();
+    const raised = stepIncident("c1", held.open, "down", both, at(2), policy);
+    expect(raised).toMatchObject({ alert: "opened", changed: true, open: { alerted: true, openedAt: at(1) } });
+    expect(stepIncident("c1", raised.open, "down", both, at(3), policy).alert).toBeUndefined();
+    // Never down: it opens and resolves without a word.
+    const quiet = stepIncident("c2", undefined, "degraded", eu, at(1), policy);
+    expect(stepIncident("c2", quiet.open, "up", { regions: [], outcomes: {} }, at(2), policy)).toMatchObject({ changed: true, resolved: { resolvedAt: at(2) } });
+    expect(stepIncident("c2", quiet.open, "up", { regions: [], outcomes: {} }, at(2), policy).alert).toBeUndefined();
+  });
+
+  it("mutes failures inside a maintenance window, tags the incident, and alerts if it outlasts the window", () => {
+    const inside = stepIncident("c1", undefined, "down", both, at(1), { windows: [window()] });
+    expect(inside).toMatchObject({ opened: { alerted: false, maintenance: ["upgrade"] } });
+    expect(inside.alert).toBeUndefined();
+    expect(stepIncident("c1", inside.open, "down", both, at(2), { windows: [window()] }).alert).toBeUndefined();
+    // The window ended and the check still fails: now it alerts, still tagged.
+    const after = stepIncident("c1", inside.open, "down", both, at(61), { windows: [] });
+    expect(after).toMatchObject({ alert: "opened", open: { alerted: true, maintenance: ["upgrade"] } });
+    // Resolved inside the window after all: nothing was said, nothing is said.
+    expect(stepIncident("c1", inside.open, "up", { regions: [], outcomes: {} }, at(3)).alert).toBeUndefined();
+  });
+
+  it("a window limited to some regions mutes only their failures", () => {
+    const euWindow = [window(["eu"])];
+    const onlyEu = stepIncident("c1", undefined, "degraded", eu, at(1), { windows: euWindow });
+    expect(onlyEu).toMatchObject({ opened: { alerted: false, maintenance: ["upgrade"] } });
+    const usToo = stepIncident("c1", onlyEu.open, "down", both, at(2), { windows: euWindow });
+    expect(usToo).toMatchObject({ alert: "opened", open: { alerted: true } });
+    // A window of another region neither mutes nor tags.
+    const elsewhere = stepIncident("c3", undefined, "degraded", eu, at(1), { windows: [window(["ap"])] });
+    expect(elsewhere).toMatchObject({ alert: "opened" });
+    expect(elsewhere.opened).not.toHaveProperty("maintenance");
+  });
+
+  it("resolves incidents stored before the alerted flag existed with an alert, as before", () => {
+    const legacy = { id: "c1@x", checkId: "c1", openedAt: at(1), verdict: "down" as const, regions: ["eu"], outcomes: {} };
+    expect(stepIncident("c1", legacy, "up", { regions: [], outcomes: {} }, at(2)).alert).toBe("resolved");
+  });
+});
+
+describe("judgeChecks quorum", () => {
+  it("uses a check's own quorum, capped at the region count", () => {
+    const now = new Date(at(10));
+    const regions = ["a", "b", "c"];
+    const heartbeats = regions.map((region) => ({ region, roundId: "r", at: at(10), ok: true }));
+    const entry = (checkId: string, region: string, state: "up" | "down") => ({
+      checkId, region, state, consecutiveFailures: 0, consecutivePasses: 0, since: at(0),
+      result: { checkId, target: "tcp://h:1", kind: "tcp" as const, region, at: at(10), status: state === "up" ? ("pass" as const) : ("fail" as const), outcome: "ok" as const, durationMs: 1, phases: {} },
+    });
+    const latest = ["one", "default", "huge"].flatMap((id) => [entry(id, "a", "down"), entry(id, "b", "up"), entry(id, "c", "up")]);
+    const own: Record<string, number> = { one: 1, huge: 9 };
+    const judged = judgeChecks({ latest, heartbeats, regions, now, staleAfterMs: 60_000, quorumOf: (id) => own[id] });
+    expect(judged.map((j) => [j.checkId, j.verdict, j.quorum])).toEqual([
+      ["default", "degraded", undefined],
+      ["huge", "degraded", 3],
+      ["one", "down", 1],
+    ]);
+  });
+});
+

@@ -1,5 +1,6 @@
 import type { Outcome, ProbeResult } from "../result/index.js";
 import type { CheckVerdict, LatestEntry, RegionHeartbeat, RegionState, Verdict } from "../store/types.js";
+import type { ActiveWindow } from "../maintenance/index.js";
 import { isStale, regionIsStale } from "./freshness.js";
 import { crossRegionVerdict, defaultQuorum } from "./quorum.js";
 
@@ -19,10 +20,14 @@ export interface JudgeInput {
   staleAfterMs: number;
   /** Regions that must be down for `down` (default: a majority of `regions`). */
   quorum?: number;
+  /** A check's own quorum (profile or expectation `quorum`), when it has one. */
+  quorumOf?: (checkId: string) => number | undefined;
 }
 
 /** One check's verdict plus what its failing regions saw (for incidents). */
 export interface Judgement extends CheckVerdict {
+  /** The check's own quorum when it has one (else the model's). */
+  quorum?: number;
   /** Regions whose state is `down`. */
   failing: string[];
   /** Outcomes of the failing regions' latest failed results. */
@@ -59,7 +64,10 @@ export function judgeChecks(input: JudgeInput): Judgement[] {
         const { outcome, status } = entries.get(region)!.result;
         if (status !== "pass") outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
       }
-      return { checkId, verdict: crossRegionVerdict(regions, quorum), regions, failing, outcomes };
+      const own = input.quorumOf?.(checkId);
+      // More regions than there are can never be down: a check's quorum is capped at the region count.
+      const needed = own === undefined ? quorum : Math.max(1, Math.min(own, input.regions.length));
+      return { checkId, verdict: crossRegionVerdict(regions, needed), regions, failing, outcomes, ...(own === undefined ? {} : { quorum: needed }) };
     });
 }
 
@@ -68,7 +76,18 @@ export interface VerdictModel {
   evaluatedAt: string;
   regions: string[];
   quorum: number;
-  checks: Record<string, { verdict: Verdict; since: string; regions: Record<string, RegionState | "stale"> }>;
+  checks: Record<string, StoredVerdict>;
+}
+
+/** One check in the stored model. */
+export interface StoredVerdict {
+  verdict: Verdict;
+  since: string;
+  regions: Record<string, RegionState | "stale">;
+  /** The check's own quorum, when it is not the model's. */
+  quorum?: number;
+  /** Maintenance windows active for the check at the evaluation (alerts muted inside them). */
+  maintenance?: ActiveWindow[];
 }
 
 /** One check's verdict as readers see it; `since` is null when the check has no verdict yet. */
@@ -77,6 +96,8 @@ export interface ReadVerdict {
   verdict: Verdict;
   since: string | null;
   regions: Record<string, RegionState | "stale">;
+  /** Maintenance windows active for the check when the model was computed (empty: none). */
+  maintenance: ActiveWindow[];
 }
 
 /** The verdict model as a reader sees it now. */
@@ -102,6 +123,7 @@ export function readVerdicts(model: VerdictModel | undefined, regions: readonly 
     verdict: "unknown",
     since: null,
     regions: Object.fromEntries(names.map((region) => [region, state])),
+    maintenance: [],
   });
   return {
     evaluatedAt: model?.evaluatedAt ?? null,
@@ -112,7 +134,7 @@ export function readVerdicts(model: VerdictModel | undefined, regions: readonly 
       if (!fresh) return unknown(checkId, "stale");
       if (!stored) return unknown(checkId, "unknown");
       const states = Object.fromEntries(names.map((region) => [region, stored.regions[region] ?? "unknown"])) as Record<string, RegionState | "stale">;
-      return { checkId, verdict: stored.verdict, since: stored.since, regions: states };
+      return { checkId, verdict: stored.verdict, since: stored.since, regions: states, maintenance: stored.maintenance ?? [] };
     },
   };
 }

@@ -96,6 +96,7 @@ export function slackAlert(incident: Incident, transition: Transition, label?: s
     `*Opened* ${incident.openedAt}`,
     ...(incident.resolvedAt ? [`*Resolved* ${incident.resolvedAt}`] : []),
     `*Regions* ${incident.regions.join(", ") || "—"}`,
+    ...(incident.maintenance?.length ? [`*Opened in maintenance* ${incident.maintenance.join(", ")}`] : []),
     ...(outcomes ? [`*Outcomes* ${outcomes}`] : []),
   ];
   return {

@@ -1,4 +1,5 @@
 import type { Check } from "@probemesh/core/check";
+import type { MaintenanceWindow } from "@probemesh/core/maintenance";
 import { isStoreUnavailable, type Incident, type Store } from "@probemesh/core/store";
 import type { ProbeInvocation, ProbeSummary } from "../invoke/payloads.js";
 import type { Runtime } from "../runtime/index.js";
@@ -23,6 +24,8 @@ export interface RoundDeps {
   /** A region silent for longer than this is stale (counts as unknown, never as down). */
   staleAfterMs: number;
   quorum?: number;
+  /** The profile's maintenance windows: probing and storage go on, alerts inside them are held back. */
+  maintenance?: readonly MaintenanceWindow[];
   now?: () => Date;
 }
 
@@ -72,18 +75,22 @@ export async function runRound(deps: RoundDeps, roundId?: string): Promise<Round
       }
     }),
   );
-  let evaluation = { opened: [] as Incident[], resolved: [] as Incident[] };
+  let evaluation = { opened: [] as Incident[], resolved: [] as Incident[], alerts: { opened: [] as Incident[], resolved: [] as Incident[] } };
   await tolerate(async () => {
     evaluation = await deps.store.evaluate({
       now: now(),
       regions: deps.regions,
       staleAfterMs: deps.staleAfterMs,
+      checks,
+      ...(deps.maintenance ? { maintenance: deps.maintenance } : {}),
       ...(deps.quorum !== undefined ? { quorum: deps.quorum } : {}),
     });
   });
-  if (deps.onTransitions && (evaluation.opened.length > 0 || evaluation.resolved.length > 0)) {
+  // Only the transitions that alert (after each check's alertOn and the maintenance windows).
+  const { alerts } = evaluation;
+  if (deps.onTransitions && (alerts.opened.length > 0 || alerts.resolved.length > 0)) {
     try {
-      await deps.onTransitions({ opened: evaluation.opened, resolved: evaluation.resolved });
+      await deps.onTransitions({ opened: alerts.opened, resolved: alerts.resolved });
     } catch (error) {
       console.error("scheduler: alert hook failed:", error);
     }
@@ -115,6 +122,7 @@ export function roundDepsOf(runtime: Runtime): RoundDeps {
     onTransitions: (transitions) => runtime.alert(transitions),
     roundDeadlineMs: runtime.roundDeadlineMs,
     staleAfterMs: runtime.staleAfterMs,
+    ...(runtime.profile?.maintenance ? { maintenance: runtime.profile.maintenance } : {}),
     ...(settings.quorum !== undefined ? { quorum: settings.quorum } : {}),
   };
 }

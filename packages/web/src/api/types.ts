@@ -49,12 +49,24 @@ export interface StatusRow {
   component?: string | null;
   verdict: Verdict;
   regions: Record<string, RegionState>;
+  /** Maintenance windows active for the check (alerts muted); absent from older APIs. */
+  maintenance?: MaintenanceWindowView[];
+}
+
+/** An active maintenance window as GET /v1/status reports it. */
+export interface MaintenanceWindowView {
+  name: string;
+  startedAt: string;
+  endsAt: string;
+  regions?: string[];
+  checks?: number;
 }
 
 export interface StatusResponse {
   generatedAt: string;
   checks: StatusRow[];
   summary: Record<Verdict, number>;
+  maintenance?: MaintenanceWindowView[];
 }
 
 export type Bucket = "raw" | "1h" | "1d";
@@ -84,6 +96,8 @@ export interface IncidentInfo {
   verdict: Verdict;
   regions: string[];
   outcomes: Partial<Record<Outcome, number>>;
+  /** Maintenance windows it was opened inside (its alert was held back). */
+  maintenance?: string[];
 }
 
 export interface ProbeRequestBody {

@@ -57,7 +57,14 @@ export function renderIncidents(incidents: readonly IncidentInfo[], now: number,
               : h("span", { class: "badge tone-fail" }, icon("●"), "ongoing"),
           ),
           h("td", {}, formatDuration(end - Date.parse(incident.openedAt))),
-          h("td", {}, h("span", { class: `badge tone-${look.tone}` }, icon(look.icon), look.text)),
+          h(
+            "td",
+            {},
+            h("span", { class: `badge tone-${look.tone}` }, icon(look.icon), look.text),
+            incident.maintenance?.length
+              ? h("span", { class: "badge tone-none maintenance", "data-maintenance": incident.maintenance.join(", ") }, icon("🛠"), `opened in maintenance: ${incident.maintenance.join(", ")}`)
+              : null,
+          ),
           h("td", {}, incident.regions.join(", ") || "—"),
           h("td", {}, outcomes || "—"),
         );

@@ -1,9 +1,10 @@
-import type { CheckRow, RegionCell, RegionInfo, StatusResponse, Verdict } from "../api/types.js";
+import type { CheckRow, MaintenanceWindowView, RegionCell, RegionInfo, StatusResponse, Verdict } from "../api/types.js";
 import {
   checkTitle,
   formatAge,
   formatLatency,
   groupChecks,
+  maintenanceText,
   outcomeText,
   productName,
   regionColumns,
@@ -61,12 +62,13 @@ function regionCell(region: string, cell: RegionCell | undefined, now: number): 
   );
 }
 
-function verdictCell(verdict: Verdict | undefined): HTMLTableCellElement {
+function verdictCell(verdict: Verdict | undefined, maintenance: readonly MaintenanceWindowView[] = []): HTMLTableCellElement {
   const look = verdictPresentation(verdict);
   return h(
     "td",
     { class: "verdict-col" },
     h("span", { class: `badge verdict tone-${look.tone}`, "data-verdict": verdict ?? "unknown" }, icon(look.icon), look.text),
+    maintenance.map((window) => h("span", { class: "badge tone-none maintenance", "data-maintenance": window.name, title: maintenanceText(window) }, icon("🛠"), "maintenance")),
   );
 }
 
@@ -83,6 +85,7 @@ export function renderMatrix(
   const columns = regionColumns(data.regions, data.checks);
   const regionInfo = new Map(data.regions.map((r) => [r.region, r]));
   const verdicts = new Map(data.status.checks.map((c) => [c.checkId, c.verdict]));
+  const maintenance = new Map(data.status.checks.map((c) => [c.checkId, c.maintenance ?? []]));
   const span = 2 + columns.length;
 
   const bodies = groupChecks(data.checks).map((group) =>
@@ -118,7 +121,7 @@ export function renderMatrix(
                 check.level ? h("span", { class: `level level-${check.level}` }, check.level) : null,
               ),
             ),
-            verdictCell(verdicts.get(check.checkId)),
+            verdictCell(verdicts.get(check.checkId), maintenance.get(check.checkId)),
             columns.map((region) => regionCell(region, check.regions[region], now)),
           ),
         ),
@@ -164,5 +167,8 @@ export function renderSummary(status: StatusResponse): HTMLElement {
         look.text.toLowerCase(),
       );
     }),
+    (status.maintenance ?? []).map((window) =>
+      h("li", { class: "badge tone-none maintenance", "data-maintenance": window.name }, icon("🛠"), maintenanceText(window), window.checks ? ` · ${window.checks} checks, alerts muted` : " · alerts muted"),
+    ),
   );
 }

@@ -9,6 +9,7 @@ import {
   formatUptime,
   groupChecks,
   latencySeries,
+  maintenanceText,
   outcomeText,
   overallUptime,
   regionColumns,
@@ -87,6 +88,10 @@ describe("status and verdict presentation", () => {
     expect(outcomeText("tls_cert_expiring", { daysLeft: 5 })).toBe("cert expires in 5 days");
     expect(outcomeText("tls_cert_expiring", { daysLeft: 1 })).toBe("cert expires in 1 day");
     expect(outcomeText("ok", { daysLeft: 300 })).toBe("ok");
+    expect(maintenanceText({ name: "upgrade", startedAt: "2026-12-02T14:00:00.000Z", endsAt: "2026-12-02T15:00:00.000Z" })).toBe("Maintenance: upgrade until 2026-12-02 15:00 UTC");
+    expect(maintenanceText({ name: "eu", startedAt: "2026-12-02T14:00:00.000Z", endsAt: "2026-12-02T15:30:00.000Z", regions: ["eu-west-1"] })).toBe(
+      "Maintenance: eu until 2026-12-02 15:30 UTC (eu-west-1)",
+    );
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Bucket, CheckRow, HistoryPoint, Outcome, Status, Verdict } from "../api/types.js";
+import type { Bucket, CheckRow, HistoryPoint, MaintenanceWindowView, Outcome, Status, Verdict } from "../api/types.js";
 
 /**
  * Pure presentation rules of the status page: how a status, verdict, age or
@@ -72,6 +72,16 @@ export function outcomeText(outcome: string, detail?: Record<string, unknown> | 
   const daysLeft = detail?.daysLeft;
   if (outcome !== "tls_cert_expiring" || typeof daysLeft !== "number") return text;
   return `cert expires in ${daysLeft} day${daysLeft === 1 ? "" : "s"}`;
+}
+
+/**
+ * An active maintenance window in one line: "Maintenance: upgrade until 2026-12-02 15:00 UTC (eu-west-1)".
+ * Times are UTC so every reader of the page sees the same text.
+ */
+export function maintenanceText(window: MaintenanceWindowView): string {
+  const until = window.endsAt.slice(0, 16).replace("T", " ");
+  const where = window.regions?.length ? ` (${window.regions.join(", ")})` : "";
+  return `Maintenance: ${window.name} until ${until} UTC${where}`;
 }
 
 /** "just now", "42 s ago", "5 min ago", "3 h ago", "2 d ago"; "—" for a missing or bad time. */

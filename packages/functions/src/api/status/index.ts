@@ -1,3 +1,4 @@
+import type { ActiveWindow } from "@probemesh/core/maintenance";
 import { countVerdicts, readVerdicts } from "@probemesh/core/verdict";
 import { Hono } from "hono";
 import type { AppDeps } from "../deps.js";
@@ -12,7 +13,7 @@ export async function statusView(deps: AppDeps) {
   const ids = [...new Set([...labels.keys(), ...Object.keys(model?.checks ?? {})])];
   const checks = ids.map((checkId) => {
     const check = labels.get(checkId);
-    const { verdict, since, regions } = reading.verdictOf(checkId);
+    const { verdict, since, regions, maintenance } = reading.verdictOf(checkId);
     return {
       checkId,
       label: check?.label ?? check?.target ?? checkId,
@@ -21,9 +22,29 @@ export async function statusView(deps: AppDeps) {
       verdict,
       since,
       regions,
+      maintenance,
     };
   });
-  return { generatedAt: now.toISOString(), evaluatedAt: reading.evaluatedAt, fresh: reading.fresh, checks, summary: countVerdicts(checks) };
+  return {
+    generatedAt: now.toISOString(),
+    evaluatedAt: reading.evaluatedAt,
+    fresh: reading.fresh,
+    checks,
+    summary: countVerdicts(checks),
+    maintenance: activeMaintenance(checks),
+  };
+}
+
+/** The maintenance windows active at the evaluation, each once, with how many checks it covers. */
+function activeMaintenance(checks: readonly { maintenance: ActiveWindow[] }[]): Array<ActiveWindow & { checks: number }> {
+  const byWindow = new Map<string, ActiveWindow & { checks: number }>();
+  for (const window of checks.flatMap((check) => check.maintenance)) {
+    const key = `${window.name} ${window.startedAt}`;
+    const known = byWindow.get(key);
+    if (known) known.checks += 1;
+    else byWindow.set(key, { ...window, checks: 1 });
+  }
+  return [...byWindow.values()].sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.name.localeCompare(b.name));
 }
 
 export function statusRoutes(deps: AppDeps): Hono {
@@ -35,6 +56,8 @@ export const statusDocs: RouteDoc[] = [
     method: "get",
     path: "/v1/status",
     summary: "Overall verdict per check (up | degraded | down | unknown) with each region's state",
-    responses: { 200: "{ generatedAt, evaluatedAt, fresh, checks: [{ checkId, label, product, component, verdict, since, regions }], summary: { up, degraded, down, unknown } }" },
+    responses: {
+      200: "{ generatedAt, evaluatedAt, fresh, checks: [{ checkId, label, product, component, verdict, since, regions, maintenance: [{ name, startedAt, endsAt, regions? }] }], summary: { up, degraded, down, unknown }, maintenance: [{ name, startedAt, endsAt, regions?, checks }] }",
+    },
   },
 ];
