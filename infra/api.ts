@@ -2,7 +2,7 @@ import { chatops } from "./chatops.js";
 import { settings } from "./config.js";
 import { logging, profileFiles, sharedEnvironment, FUNCTION_ARCHITECTURE, FUNCTION_RUNTIME } from "./environment.js";
 import { apiGrants } from "./permissions.js";
-import { probeFunctionArns, probeFunctionsJson } from "./probes.js";
+import { probeFunctionArns, probeFunctionsJson, spoolQueueArns, spoolQueuesJson } from "./probes.js";
 import { apiTokens } from "./secrets.js";
 import { tableArns } from "./storage.js";
 
@@ -17,10 +17,11 @@ export const apiFunction = new sst.aws.Function("ApiHandler", {
   environment: {
     ...sharedEnvironment,
     PROBEMESH_PROBE_FUNCTIONS: probeFunctionsJson,
+    PROBEMESH_SPOOL_QUEUES: spoolQueuesJson,
     PROBEMESH_API_TOKENS: apiTokens.value,
   },
   copyFiles: profileFiles,
-  permissions: apiGrants(tableArns, probeFunctionArns),
+  permissions: apiGrants(tableArns, probeFunctionArns, spoolQueueArns),
   logging,
 });
 

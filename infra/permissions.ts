@@ -33,15 +33,21 @@ const ITEM_WRITES = ["dynamodb:PutItem", "dynamodb:UpdateItem"];
 
 const INVOKE = "lambda:InvokeFunction";
 
+/** The region spool (packages/functions/src/spool): keep a batch, drain it, report its depth. */
+export const SPOOL_ACTIONS = ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"] as const;
+/** The API only reports spool depth on /healthz. */
+export const SPOOL_DEPTH_ACTION = "sqs:GetQueueAttributes";
+
 /**
  * Probe function: writes its round (packed raw items, latest, region state) and on-demand
- * probe results. Reads only what writeResults needs to stay idempotent and to close finished
+ * probe results; keeps what the store cannot take in its own region's spool queue. Reads only what writeResults needs to stay idempotent and to close finished
  * buckets (the day's hourly rollups come from the index). No Lambda, no deletes.
  */
-export function probeGrants<R>(t: TableArns<R>): Grant<R>[] {
+export function probeGrants<R>(t: TableArns<R>, spoolQueue?: R): Grant<R>[] {
   return [
     { actions: [...TABLE_WRITE_ACTIONS], resources: [t.table] },
     { actions: [...TABLE_READ_ACTIONS], resources: [t.table, ...t.indexes] },
+    ...(spoolQueue ? [{ actions: [...SPOOL_ACTIONS], resources: [spoolQueue] }] : []),
   ];
 }
 
@@ -61,11 +67,12 @@ export function schedulerGrants<R>(t: TableArns<R>, probeFunctions: R[]): Grant<
  * API: reads status/history/incidents (table + index); for POST /v1/probes stores the
  * request and counts rate-limit hits, then dispatches the probe functions (Event).
  */
-export function apiGrants<R>(t: TableArns<R>, probeFunctions: R[]): Grant<R>[] {
+export function apiGrants<R>(t: TableArns<R>, probeFunctions: R[], spoolQueues: R[] = []): Grant<R>[] {
   return [
     { actions: [...TABLE_READ_ACTIONS], resources: [t.table, ...t.indexes] },
     { actions: [...ITEM_WRITES], resources: [t.table] },
     { actions: [INVOKE], resources: [...probeFunctions] },
+    ...(spoolQueues.length > 0 ? [{ actions: [SPOOL_DEPTH_ACTION], resources: [...spoolQueues] }] : []),
   ];
 }
 

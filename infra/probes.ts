@@ -3,6 +3,7 @@ import { settings } from "./config.js";
 import { logging, profileFiles, sharedEnvironment, FUNCTION_ARCHITECTURE, FUNCTION_RUNTIME } from "./environment.js";
 import { probeGrants } from "./permissions.js";
 import { regionId } from "./settings.js";
+import { spoolQueue } from "./spool.js";
 import { tableArns } from "./storage.js";
 
 /**
@@ -14,6 +15,7 @@ import { tableArns } from "./storage.js";
 export const probes = settings.probeRegions.map((region) => {
   const provider = new aws.Provider(`Aws${regionId(region)}`, { region: region as aws.Region });
   const vpc = settings.probeVpcs[region];
+  const spool = spoolQueue(`Spool${regionId(region)}`, provider);
   const fn = new sst.aws.Function(
     `Probe${regionId(region)}`,
     {
@@ -24,15 +26,15 @@ export const probes = settings.probeRegions.map((region) => {
       // Sizes live in core/cost/functions.ts, where `probemesh cost` prices them.
       memory: `${FUNCTION_SIZES.probe.memoryMb} MB`,
       timeout: `${FUNCTION_SIZES.probe.timeoutS} seconds`,
-      environment: sharedEnvironment,
+      environment: { ...sharedEnvironment, PROBEMESH_SPOOL_QUEUES: spoolQueuesJsonOf([{ region, url: spool.url }]) },
       copyFiles: profileFiles,
-      permissions: probeGrants(tableArns),
+      permissions: probeGrants(tableArns, spool.arn),
       logging,
       ...(vpc ? { vpc } : {}),
     },
     { provider },
   );
-  return { region, fn };
+  return { region, fn, spool };
 });
 
 /** Exact ARNs of the probe functions, for the scheduler's, API's and worker's invoke grants. */
@@ -42,3 +44,12 @@ export const probeFunctionArns = probes.map((probe) => probe.fn.arn);
 export const probeFunctionsJson = $util
   .all(probes.map((probe) => probe.fn.name))
   .apply((names) => JSON.stringify(Object.fromEntries(probes.map((probe, i) => [probe.region, names[i]]))));
+
+/** PROBEMESH_SPOOL_QUEUES: JSON { awsRegion: queueUrl }. */
+function spoolQueuesJsonOf(queues: Array<{ region: string; url: $util.Output<string> }>) {
+  return $util.all(queues.map((q) => q.url)).apply((urls) => JSON.stringify(Object.fromEntries(queues.map((q, i) => [q.region, urls[i]]))));
+}
+
+/** Every region's spool, for the API's /healthz depth. */
+export const spoolQueuesJson = spoolQueuesJsonOf(probes.map((probe) => ({ region: probe.region, url: probe.spool.url })));
+export const spoolQueueArns = probes.map((probe) => probe.spool.arn);

@@ -5,6 +5,7 @@ import {
   TABLE_DELETE_ACTION,
   TABLE_READ_ACTIONS,
   TABLE_WRITE_ACTIONS,
+  SPOOL_ACTIONS,
   apiGrants,
   chatopsGrants,
   chatopsWorkerGrants,
@@ -20,10 +21,11 @@ const probes = ["us-east-1", "eu-west-1", "ap-southeast-2"].map(
 );
 const worker = "arn:aws:lambda:us-east-1:123456789012:function:probemesh-prod-ChatopsWorker";
 
+const spool = "arn:aws:sqs:eu-west-1:123456789012:probemesh-prod-SpoolEuWest1.fifo";
 const roles: Record<string, Grant<string>[]> = {
-  probe: probeGrants(arns),
+  probe: probeGrants(arns, spool),
   scheduler: schedulerGrants(arns, probes),
-  api: apiGrants(arns, probes),
+  api: apiGrants(arns, probes, [spool]),
   chatops: chatopsGrants(arns, worker),
   chatopsWorker: chatopsWorkerGrants(arns, probes),
 };
@@ -33,13 +35,19 @@ const resourcesOf = (grants: Grant<string>[], action: string) =>
   grants.filter((g) => g.actions.includes(action)).flatMap((g) => g.resources);
 
 describe("least-privilege grants", () => {
+  it("a probe function uses only its own region's spool queue; the API may only read spool depth", () => {
+    expect(roles.probe!.filter((g) => g.actions.some((a) => a.startsWith("sqs:")))).toEqual([{ actions: [...SPOOL_ACTIONS], resources: [spool] }]);
+    expect(roles.api!.filter((g) => g.actions.some((a) => a.startsWith("sqs:")))).toEqual([{ actions: ["sqs:GetQueueAttributes"], resources: [spool] }]);
+    for (const role of ["scheduler", "chatops", "chatopsWorker"]) expect(roles[role]!.flatMap((g) => g.actions).filter((a) => a.startsWith("sqs:"))).toEqual([]);
+  });
+
   it.each(Object.entries(roles))("%s: no wildcard in any action or resource", (_role, grants) => {
     expect(grants.length).toBeGreaterThan(0);
     for (const grant of grants) {
       expect(grant.actions.length).toBeGreaterThan(0);
       expect(grant.resources.length).toBeGreaterThan(0);
       for (const action of grant.actions) {
-        expect(action).toMatch(/^(dynamodb|lambda):[A-Za-z]+$/);
+        expect(action).toMatch(/^(dynamodb|lambda|sqs):[A-Za-z]+$/);
       }
       for (const resource of grant.resources) expect(resource).not.toContain("*");
     }
@@ -51,6 +59,7 @@ describe("least-privilege grants", () => {
       ...TABLE_WRITE_ACTIONS,
       TABLE_DELETE_ACTION,
       "lambda:InvokeFunction",
+      ...SPOOL_ACTIONS,
     ]);
     for (const action of actionsOf(grants)) expect(allowed.has(action), action).toBe(true);
   });
