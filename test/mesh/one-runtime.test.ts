@@ -41,6 +41,7 @@ function effects(runtime: Runtime) {
     thresholds: settings.thresholds,
     quorum: settings.quorum ?? null,
     probe: [settings.probeTimeoutMs, settings.probeConcurrency],
+    watchIntervalS: settings.watchIntervalS,
   };
 }
 
@@ -81,6 +82,7 @@ describe("one runtime: npm start wires what Lambda wires", () => {
       PROBEMESH_PROBE_CONCURRENCY: "8",
       PROBEMESH_ALERT_WEBHOOK: "https://hooks.example.test/alerts",
       PROBEMESH_ALERT_SLACK_WEBHOOK: "https://hooks.example.test/slack",
+      PROBEMESH_WATCH_INTERVAL_S: "3600",
     };
     mesh = await startMesh({ env: { ...process.env, ...env }, autoStart: false, web: false, workerRestartDelayMs: 5000 });
     lambda = await createRuntime(loadSettings({ ...env, DYNAMODB_ENDPOINT: dynamoEndpoint() }));
@@ -106,6 +108,7 @@ describe("one runtime: npm start wires what Lambda wires", () => {
       thresholds: { fail: 1, recover: 3 },
       quorum: 1,
       probe: [1500, 8],
+      watchIntervalS: 3600,
     });
     // Local only: the port and the data directory.
     expect(new URL(mesh.url).port).not.toBe("8787");

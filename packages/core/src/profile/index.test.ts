@@ -31,7 +31,7 @@ targets: ["https://status.example.com/health?expect=200-399"]
   });
 
   it("fills defaults for an empty profile", () => {
-    expect(parseProfile("", "empty.yaml")).toEqual({ products: [], set: {}, hosts: {}, expectations: [], targets: [] });
+    expect(parseProfile("", "empty.yaml")).toEqual({ products: [], set: {}, hosts: {}, expectations: [], targets: [], watch: [] });
   });
 
   it.each([

@@ -47,6 +47,11 @@ export const ProfileSchema = v.strictObject({
   proxy: v.optional(v.pipe(v.string(), v.regex(/^https?:\/\/[^\s/]+(:\d+)?\/?$/, "an http://host:port proxy URL"))),
   /** Extra raw targets probed as they are. */
   targets: v.optional(v.array(TargetUri), []),
+  /** Vendor pages watched for drift (core/drift): fetched on the watch schedule, imported and compared with the catalog in use. */
+  watch: v.optional(
+    v.array(v.strictObject({ product: v.pipe(v.string(), v.minLength(1)), url: v.pipe(v.string(), v.url("a page URL"), v.regex(/^https?:\/\//, "an http(s) URL")) })),
+    [],
+  ),
   /** Retries inside a round of a probe that timed out or was reset (default 1). */
   retries: v.optional(Retries),
   /** TLS/HTTPS checks fail as `tls_cert_expiring` when the leaf certificate expires within this many days (default 14). */

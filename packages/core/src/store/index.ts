@@ -2,6 +2,7 @@
  * DynamoDB single-table results store. See ./README.md for the access patterns, keys
  * and the cost arithmetic.
  */
+import { driftSources, recordDrift } from "./drift.js";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { OUTCOMES, type ProbeResult } from "../result/index.js";
@@ -183,5 +184,7 @@ export function createStore(opts: StoreOptions): Store {
     getProbe: (id) => extras.getProbe(ctx, id),
     claimOnce: (key, ttlSeconds) => extras.claimOnce(ctx, key, ttlSeconds),
     hit: (key, windowSeconds) => extras.hit(ctx, key, windowSeconds),
+    recordDrift: (source) => recordDrift(ctx, source),
+    driftSources: () => driftSources(ctx),
   };
 }

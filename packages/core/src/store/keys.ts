@@ -31,6 +31,10 @@ export const keys = {
   openIncidents: "INCIDENTS_OPEN",
   probe: (id: string) => `PROBE#${id}`,
   claim: (key: string) => `CLAIM#${key}`,
+  /** The last check of each watched vendor page; sk = `${product}#${url}`. */
+  drift: "DRIFT",
+  /** Each distinct change of a product's page, once; sk = `${fingerprint}#${url}`. */
+  driftChange: (product: string) => `DRIFT_CHANGE#${product}`,
   hit: (key: string, windowStart: number) => `HIT#${key}#${windowStart}`,
 } as const;
 

@@ -1,4 +1,5 @@
 import type { Check } from "../check/index.js";
+import type { DriftSource } from "../drift/index.js";
 import type { MaintenanceWindow } from "../maintenance/index.js";
 import type { VerdictModel } from "../verdict/model.js";
 import type { Outcome, ProbeResult, Status } from "../result/index.js";
@@ -174,6 +175,10 @@ export interface Store {
   getProbe(id: string): Promise<ProbeRecord | undefined>;
   /** True the first time `key` is claimed (until it expires), false afterwards. */
   claimOnce(key: string, ttlSeconds?: number): Promise<boolean>;
+  /** Stores a watched page's check; true when its change (by fingerprint) was not stored before. */
+  recordDrift(source: DriftSource): Promise<boolean>;
+  /** The last check of every watched page. */
+  driftSources(): Promise<DriftSource[]>;
   /** Count one hit in the current fixed window of `windowSeconds`; returns the count so far. */
   hit(key: string, windowSeconds: number): Promise<number>;
 }

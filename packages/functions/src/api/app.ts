@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { checksDocs, checksRoutes } from "./checks/index.js";
+import { driftDocs, driftRoutes } from "./drift/index.js";
 import type { AppDeps } from "./deps.js";
 import { notFoundRoute, onError, Unavailable } from "./errors/index.js";
 import { healthDocs, healthRoutes } from "./health/index.js";
@@ -21,6 +22,7 @@ export const ROUTE_DOCS = [
   ...incidentsDocs,
   ...overviewDocs,
   ...roundsDocs,
+  ...driftDocs,
   ...probesDocs,
   ...metricsDocs,
   ...openApiDocs,
@@ -43,6 +45,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/", incidentsRoutes(deps));
   app.route("/", overviewRoutes(deps));
   app.route("/", roundsRoutes(deps));
+  app.route("/", driftRoutes(deps));
   app.route("/", probesRoutes(deps));
   app.route("/", metricsRoutes(deps, requests));
   app.route("/", openApiRoutes(ROUTE_DOCS));

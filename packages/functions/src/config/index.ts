@@ -25,6 +25,8 @@ export interface Settings {
   profileJson?: string;
   regions: string[];
   intervalS: number;
+  /** Seconds between drift watches of the profile's `watch` pages (local mesh; AWS runs them on their own daily schedule). */
+  watchIntervalS: number;
   dataDir: string;
   /** Bearer tokens allowed to write; empty = writes refused. */
   apiTokens: string[];
@@ -82,6 +84,7 @@ export function loadSettings(env: Env = process.env): Settings {
     profileJson: nonEmpty(env.PROBEMESH_PROFILE_JSON),
     regions,
     intervalS: integer(env, "PROBEMESH_INTERVAL_S", 60, 1, 86_400),
+    watchIntervalS: integer(env, "PROBEMESH_WATCH_INTERVAL_S", 86_400, 10, 30 * 86_400),
     dataDir: nonEmpty(env.PROBEMESH_DATA_DIR) ?? ".data",
     apiTokens: list(env.PROBEMESH_API_TOKENS) ?? [],
     slackSigningSecret: nonEmpty(env.SLACK_SIGNING_SECRET),

@@ -8,6 +8,7 @@ import { loadSettings, probeFunctionName, type Settings } from "../config/index.
 import { superviseDynamoLocal, type SupervisedDynamoLocal } from "../dynamo-local/index.js";
 import { apiHandlerFor } from "../handlers/api.js";
 import { chatopsWorkerFor } from "../handlers/chatops-worker.js";
+import { driftHandlerFor } from "../handlers/drift.js";
 import { schedulerHandlerFor } from "../handlers/scheduler.js";
 import { startInvokeServer } from "../invoke/index.js";
 import { describeFault, startLab, type Lab } from "../lab/index.js";
@@ -195,6 +196,16 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
       void tick();
       const timer = setInterval(tick, settings.intervalS * 1000);
       cleanup.push(() => clearInterval(timer));
+      if (runtime.profile?.watch.length) {
+        const watch = driftHandlerFor(getRuntime);
+        const watchTick = () =>
+          watch()
+            .then((sources) => log(`drift watch: ${sources.map((s) => `${s.product} ${s.error ? `not checked (${s.error})` : s.changed ? "CHANGED" : "unchanged"}`).join(", ")}`))
+            .catch((error) => log(`drift watch failed: ${String(error)}`));
+        void watchTick();
+        const watchTimer = setInterval(watchTick, settings.watchIntervalS * 1000);
+        cleanup.push(() => clearInterval(watchTimer));
+      }
     }
 
     return {
