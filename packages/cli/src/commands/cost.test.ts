@@ -46,7 +46,7 @@ describe("probemesh cost", () => {
     const arm = JSON.parse((await cost(["--json"])).stdout);
     expect(arm.checksPerMonth).toBe(100 * 3 * 43_200);
     expect(arm.workload.architecture).toBe("arm64");
-    expect(arm.items.map((i: { item: string }) => i.item)).toEqual(["Lambda requests", "Lambda compute (arm64)", "DynamoDB writes", "DynamoDB reads", "DynamoDB storage", "EventBridge Scheduler", "CloudWatch Logs"]);
+    expect(arm.items.map((i: { item: string }) => i.item)).toEqual(["Lambda requests", "Lambda compute (arm64)", "DynamoDB writes", "DynamoDB reads", "DynamoDB storage", "EventBridge Scheduler", "CloudWatch Logs", "Region spool (SQS FIFO)"]);
     expect(arm.totalUsd).toBeCloseTo(arm.items.reduce((s: number, i: { usd: number }) => s + i.usd, 0), 10);
     const x86 = JSON.parse((await cost(["--json", "--arch", "x86_64"])).stdout);
     const compute = (e: { items: Array<{ item: string; usd: number }> }) => e.items.find((i) => i.item.startsWith("Lambda compute"))!.usd;

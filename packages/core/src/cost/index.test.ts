@@ -27,12 +27,14 @@ describe("estimateCost", () => {
     expect(estimateCost({ ...base, checks: tls }).store.rawBytesPerResult).toBeGreaterThan(estimateCost(base).store.rawBytesPerResult);
   });
 
-  it("has an item hook for a result spool (SQS), absent unless configured", () => {
-    expect(estimateCost(base).items.some((i) => i.item.includes("spool"))).toBe(false);
-    const spooled = estimateCost({ ...base, spool: { requestsPerRegionRound: 2 } });
-    const spool = spooled.items.find((i) => i.item.includes("spool"))!;
-    expect(spool.quantity).toBe(2 * 3 * 43_200);
-    expect(spooled.totalUsd).toBeCloseTo(estimateCost(base).totalUsd + spool.usd, 10);
+  it("prices the region spool (one drain request per probe invocation) unless told it is not there", () => {
+    const unspooled = estimateCost({ ...base, spool: false });
+    expect(unspooled.items.some((i) => i.item.includes("spool"))).toBe(false);
+    const spool = estimateCost(base).items.find((i) => i.item.includes("spool"))!;
+    expect(spool.quantity).toBe(3 * 43_200);
+    expect(spool.usd).toBeCloseTo((3 * 43_200 * PRICES.sqs.perMillionFifoRequests) / 1e6, 12);
+    const busier = estimateCost({ ...base, spool: { requestsPerRegionRound: 3 } });
+    expect(busier.totalUsd).toBeCloseTo(unspooled.totalUsd + 3 * spool.usd, 10);
   });
 
   it("refuses a workload without checks, regions or rounds", () => {

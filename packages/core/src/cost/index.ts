@@ -17,6 +17,8 @@ export { ARCHITECTURES, DEFAULT_ARCHITECTURE, FUNCTION_SIZES } from "./functions
 export { DURATION_MODEL, probeInvocationMs, schedulerInvocationMs } from "./duration.js";
 export { sampleResult, syntheticChecks } from "./sample.js";
 
+/** An empty region spool: the one ReceiveMessage each probe invocation makes before it writes. */
+const DEFAULT_SPOOL = { requestsPerRegionRound: 1 };
 /** A 30-day month, as AWS bills a month of scheduled work. */
 export const MONTH_S = 30 * 86_400;
 /** Results one round's items are sized from; larger plans are scaled from this many. */
@@ -44,10 +46,11 @@ export interface Workload {
   /** CloudWatch Logs bytes per invocation: START, END and REPORT lines plus one summary line. */
   logBytesPerInvocation?: number;
   /**
-   * Item hook: the region's result spool (an SQS FIFO queue, packages/functions/src/spool) adds its
-   * requests per region-round here — at least one ReceiveMessage, since every probe invocation drains it first.
+   * The region spool (an SQS FIFO queue per probe region, infra/spool.ts): every probe invocation
+   * drains it first, so even an empty spool costs one ReceiveMessage per region-round (the default).
+   * `false` leaves it out; other queues or spools between probes and the store add their requests here.
    */
-  spool?: { requestsPerRegionRound: number };
+  spool?: { requestsPerRegionRound: number } | false;
 }
 
 /** One priced line of the estimate. */
@@ -76,7 +79,7 @@ export interface StoreFootprint {
 }
 
 export interface CostEstimate {
-  workload: Required<Omit<Workload, "checks" | "spool">> & { spool?: Workload["spool"] };
+  workload: Required<Omit<Workload, "checks" | "spool">> & { spool?: { requestsPerRegionRound: number } };
   pricesAsOf: string;
   roundsPerMonth: number;
   checksPerMonth: number;
@@ -142,7 +145,7 @@ export function estimateCost(input: Workload): CostEstimate {
     shards: input.shards ?? 4,
     retentionDays: input.retentionDays ?? 30,
     logBytesPerInvocation: input.logBytesPerInvocation ?? 512,
-    ...(input.spool ? { spool: input.spool } : {}),
+    ...(input.spool === false ? {} : { spool: input.spool ?? DEFAULT_SPOOL }),
   };
   const checks = input.checks?.length ? input.checks : syntheticChecks(Math.min(w.checksPerRound, SAMPLE_CHECKS));
   const rounds = MONTH_S / w.intervalS;
@@ -196,7 +199,7 @@ export function estimateCost(input: Workload): CostEstimate {
   ];
   if (w.spool) {
     const requests = probeInvocations * w.spool.requestsPerRegionRound;
-    items.push({ item: "Result spool (SQS FIFO)", arithmetic: `${n(requests)} requests × ${usd(p.sqs.perMillionFifoRequests)} / 1M`, quantity: requests, unit: "requests", usd: (requests * p.sqs.perMillionFifoRequests) / 1e6 });
+    items.push({ item: "Region spool (SQS FIFO)", arithmetic: `${n(requests)} requests (${n(w.spool.requestsPerRegionRound, 1)} per probe invocation: the drain before each write) × ${usd(p.sqs.perMillionFifoRequests)} / 1M (the first 1M a month are free; not subtracted)`, quantity: requests, unit: "requests", usd: (requests * p.sqs.perMillionFifoRequests) / 1e6 });
   }
   const warnings: string[] = [];
   if (probeMs > FUNCTION_SIZES.probe.timeoutS * 1000) warnings.push(`a probe invocation would take ${n(probeMs / 1000, 1)} s, over the probe function's ${FUNCTION_SIZES.probe.timeoutS} s timeout: fewer checks per region per round, or a longer interval`);
