@@ -14,4 +14,14 @@ describe("infra: function runtime", () => {
     expect(functions).toBeGreaterThanOrEqual(5);
     expect(pinned).toBe(functions);
   });
+
+  it("gives every function the one architecture setting (arm64 unless PROBEMESH_LAMBDA_ARCH says otherwise)", () => {
+    const dir = join(import.meta.dirname, "../../infra");
+    expect(readFileSync(join(dir, "environment.ts"), "utf8")).toContain("export const FUNCTION_ARCHITECTURE = settings.lambdaArchitecture;");
+    const sources = readdirSync(dir).filter((f) => f.endsWith(".ts")).map((f) => readFileSync(join(dir, f), "utf8"));
+    const functions = sources.reduce((n, s) => n + (s.match(/handler: "packages\/functions\/src\/handlers\//g)?.length ?? 0), 0);
+    const placed = sources.reduce((n, s) => n + (s.match(/architecture: FUNCTION_ARCHITECTURE,/g)?.length ?? 0), 0);
+    expect(functions).toBeGreaterThanOrEqual(5);
+    expect(placed).toBe(functions);
+  });
 });
