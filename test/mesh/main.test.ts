@@ -2,16 +2,21 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { writeFileSync } from "node:fs";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { afterAll, describe, expect, it } from "vitest";
+import { rawCopies } from "../durability/raw-copies.js";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), "probemesh-main-"));
 
 /** `npm start`'s entry point as a child process, with its output collected. */
-function startMain(): { child: ChildProcess; output: () => string; waitFor: (pattern: RegExp) => Promise<RegExpMatchArray> } {
+function startMain(extraEnv: Record<string, string> = {}): { child: ChildProcess; output: () => string; waitFor: (pattern: RegExp) => Promise<RegExpMatchArray> } {
   const child = spawn(process.execPath, ["--import", "tsx", "packages/functions/src/mesh/main.ts"], {
     cwd: ROOT,
-    env: { ...process.env, PORT: "0", PROBEMESH_DATA_DIR: dataDir, PROBEMESH_INTERVAL_S: "3600" },
+    env: { ...process.env, PORT: "0", PROBEMESH_DATA_DIR: dataDir, PROBEMESH_INTERVAL_S: "3600", ...extraEnv },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -112,5 +117,56 @@ describe("npm start (mesh/main.ts) as a child process", () => {
     second.child.kill("SIGTERM");
     expect(await exited(second.child)).toBe(0);
     expect(await survivors(tree2)).toEqual([]);
+  }, 120_000);
+
+  it("killed with SIGKILL mid-round, it leaves no process behind and restarts on the same data: nothing stored twice, nothing stored lost", async () => {
+    const killDir = mkdtempSync(join(tmpdir(), "probemesh-kill-"));
+    // Every check waits 1 s here, so a round is in flight for a while; requests tell when.
+    let requests = 0;
+    const slow = createServer((_req, res) => {
+      requests += 1;
+      setTimeout(() => res.end("ok"), 1000).unref();
+    });
+    await new Promise<void>((resolve) => slow.listen(0, "127.0.0.1", resolve));
+    const port = (slow.address() as AddressInfo).port;
+    writeFileSync(join(killDir, "profile.yaml"), `targets:\n${Array.from({ length: 6 }, (_, i) => `  - "http://127.0.0.1:${port}/${i}"`).join("\n")}\n`);
+    const env = { PROBEMESH_PROFILE: join(killDir, "profile.yaml"), PROBEMESH_DATA_DIR: join(killDir, "data"), PROBEMESH_INTERVAL_S: "2" };
+    try {
+      const first = startMain(env);
+      const [, url] = await first.waitFor(/status page and API on (http:\/\/127\.0\.0\.1:\d+)/);
+      await first.waitFor(/round .*\n(.|\n)*round /);
+      const status = (await (await fetch(`${url}/v1/status`)).json()) as { checks: Array<{ checkId: string }> };
+      const checkId = status.checks[0]!.checkId;
+      const before = (await (await fetch(`${url}/v1/checks/${checkId}/history?bucket=raw`)).json()) as { series: Array<{ start: string; region: string }> };
+      expect(before.series.length).toBeGreaterThanOrEqual(6);
+      // Mid-round: the next round's probes have reached the target and are waiting for it.
+      const seen = requests;
+      while (requests < seen + 3) await new Promise((resolve) => setTimeout(resolve, 20));
+      const tree = descendants(first.child.pid!);
+      expect(tree.filter((p) => p.comm === "java")).toHaveLength(1);
+      first.child.kill("SIGKILL");
+      await exited(first.child);
+      expect(await survivors(tree)).toEqual([]);
+
+      const second = startMain(env);
+      const [, url2] = await second.waitFor(/status page and API on (http:\/\/127\.0\.0\.1:\d+)/);
+      const [, dynamo] = await second.waitFor(/DynamoDB Local (http:\/\/127\.0\.0\.1:\d+)/);
+      await second.waitFor(/first regional picture/);
+      const after = (await (await fetch(`${url2}/v1/checks/${checkId}/history?bucket=raw`)).json()) as { series: Array<{ start: string; region: string }> };
+      const keys = after.series.map((b) => `${b.region} ${b.start}`);
+      for (const bucket of before.series) expect(keys).toContain(`${bucket.region} ${bucket.start}`);
+      const client = new DynamoDBClient({ endpoint: dynamo, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+      const copies = await rawCopies(client, "probemesh", ["us-east-1", "eu-west-1", "ap-southeast-2"]);
+      client.destroy();
+      expect(copies.length).toBeGreaterThanOrEqual(before.series.length * 6);
+      expect(new Set(copies).size).toBe(copies.length);
+      const tree2 = descendants(second.child.pid!);
+      second.child.kill("SIGTERM");
+      expect(await exited(second.child)).toBe(0);
+      expect(await survivors(tree2)).toEqual([]);
+    } finally {
+      slow.close();
+      rmSync(killDir, { recursive: true, force: true });
+    }
   }, 120_000);
 });
