@@ -88,6 +88,14 @@ export function chatopsGrants<R>(t: TableArns<R>, worker: R): Grant<R>[] {
   ];
 }
 
+/** Drift watch: reads the profile's catalogs, stores each watched page's check and claims each alert once. */
+export function driftGrants<R>(t: TableArns<R>): Grant<R>[] {
+  return [
+    { actions: [...TABLE_READ_ACTIONS], resources: [t.table, ...t.indexes] },
+    { actions: [...ITEM_WRITES], resources: [t.table] },
+  ];
+}
+
 /** Chat-ops worker: stores the on-demand probe, dispatches the probe functions, reads results. */
 export function chatopsWorkerGrants<R>(t: TableArns<R>, probeFunctions: R[]): Grant<R>[] {
   return [

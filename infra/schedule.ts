@@ -1,7 +1,7 @@
 import { FUNCTION_SIZES } from "../packages/core/src/cost/functions.js";
 import { settings } from "./config.js";
 import { logging, profileFiles, sharedEnvironment, FUNCTION_ARCHITECTURE, FUNCTION_RUNTIME } from "./environment.js";
-import { schedulerGrants } from "./permissions.js";
+import { driftGrants, schedulerGrants } from "./permissions.js";
 import { probeFunctionArns, probeFunctionsJson } from "./probes.js";
 import { scheduleExpression } from "./settings.js";
 import { tableArns } from "./storage.js";
@@ -26,6 +26,28 @@ export const scheduler = new sst.aws.CronV2("Scheduler", {
     environment: { ...sharedEnvironment, PROBEMESH_PROBE_FUNCTIONS: probeFunctionsJson },
     copyFiles: profileFiles,
     permissions: schedulerGrants(tableArns, probeFunctionArns),
+    logging,
+  },
+});
+
+/**
+ * The drift watch runs on its own schedule, once a day: it fetches the pages of the profile's
+ * `watch` list through the SSRF guard, diffs them against the catalogs in use, stores and alerts
+ * each change once. One short invocation a day, so it is not priced by `probemesh cost`.
+ */
+export const driftWatch = new sst.aws.CronV2("DriftWatch", {
+  schedule: "rate(1 day)",
+  retries: 0,
+  function: {
+    description: "probemesh drift watch",
+    handler: "packages/functions/src/handlers/drift.handler",
+    runtime: FUNCTION_RUNTIME,
+    architecture: FUNCTION_ARCHITECTURE,
+    memory: "256 MB",
+    timeout: "120 seconds",
+    environment: { ...sharedEnvironment },
+    copyFiles: profileFiles,
+    permissions: driftGrants(tableArns),
     logging,
   },
 });

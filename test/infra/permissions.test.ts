@@ -9,6 +9,7 @@ import {
   apiGrants,
   chatopsGrants,
   chatopsWorkerGrants,
+  driftGrants,
   probeGrants,
   schedulerGrants,
   type Grant,
@@ -28,6 +29,7 @@ const roles: Record<string, Grant<string>[]> = {
   api: apiGrants(arns, probes, [spool]),
   chatops: chatopsGrants(arns, worker),
   chatopsWorker: chatopsWorkerGrants(arns, probes),
+  drift: driftGrants(arns),
 };
 
 const actionsOf = (grants: Grant<string>[]) => grants.flatMap((g) => g.actions);
@@ -38,7 +40,7 @@ describe("least-privilege grants", () => {
   it("a probe function uses only its own region's spool queue; the API may only read spool depth", () => {
     expect(roles.probe!.filter((g) => g.actions.some((a) => a.startsWith("sqs:")))).toEqual([{ actions: [...SPOOL_ACTIONS], resources: [spool] }]);
     expect(roles.api!.filter((g) => g.actions.some((a) => a.startsWith("sqs:")))).toEqual([{ actions: ["sqs:GetQueueAttributes"], resources: [spool] }]);
-    for (const role of ["scheduler", "chatops", "chatopsWorker"]) expect(roles[role]!.flatMap((g) => g.actions).filter((a) => a.startsWith("sqs:"))).toEqual([]);
+    for (const role of ["scheduler", "chatops", "chatopsWorker", "drift"]) expect(roles[role]!.flatMap((g) => g.actions).filter((a) => a.startsWith("sqs:"))).toEqual([]);
   });
 
   it.each(Object.entries(roles))("%s: no wildcard in any action or resource", (_role, grants) => {
@@ -120,6 +122,7 @@ describe("infra source wiring", () => {
       "packages/functions/src/handlers/api.handler",
       "packages/functions/src/handlers/chatops-worker.handler",
       "packages/functions/src/handlers/chatops.handler",
+      "packages/functions/src/handlers/drift.handler",
       "packages/functions/src/handlers/probe.handler",
       "packages/functions/src/handlers/scheduler.handler",
     ]);
