@@ -13,7 +13,8 @@ const CHECKS = [
   check("tcp://app.strongdm.com:443", "strongdm"),
   check("https://circleci.lab.example/healthz", "circleci-server"),
   check("udp://circleci.lab.example:8125?payload=6869", "circleci-server"),
-  check("tcp://auth0-node.lab.example:9300-9302", "auth0-private-cloud"),
+  check("tcp://auth0-node.lab.example:9300-9400", "auth0-private-cloud"),
+  check("tcp://nomad.lab.example:64535-65535", "circleci-server"),
   check("icmp://auth0-node.lab.example", "auth0-private-cloud"),
   check("udp://1.1.1.1:53", "strongdm"),
 ];
@@ -96,10 +97,24 @@ describe("the lab: loopback stand-ins with per-region faults, probed by the real
     expect(["http_timeout", "tls_handshake_failed"]).toContain(stuck!.outcome);
   });
 
-  it("UDP stand-ins answer (udp_reply), a port range shows one open port, ICMP stays unsupported", () => {
+  it("a range is served as a real host has it: the stand-in's ports listen, the rest refuse, and the row passes", () => {
+    for (const region of REGIONS) {
+      const elastic = get(region, "tcp://auth0-node.lab.example:9300-9400");
+      expect(elastic.map((r) => [r.target, r.status])).toEqual([
+        ["tcp://auth0-node.lab.example:9300", "pass"],
+        ["tcp://auth0-node.lab.example:9300-9400", "pass"],
+      ]);
+      expect(elastic.at(-1)).toMatchObject({ outcome: "ok", detail: { ports: 101, open: 1, closed: 100, filtered: 0, openPorts: [9300] } });
+      const ssh = get(region, "tcp://nomad.lab.example:64535-65535").at(-1)!;
+      expect(ssh).toMatchObject({ status: "pass", outcome: "ok", detail: { ports: 1001, open: 2, closed: 999, filtered: 0, openPorts: [64535, 65001] } });
+    }
+    // One listener per open port; the rest of the range falls through the port map to the host's closed port.
+    const routes = Object.keys(lab.networkFor("eu-west-1").routes).filter((key) => key.startsWith("nomad.lab.example:"));
+    expect(routes).toEqual(["nomad.lab.example:64535", "nomad.lab.example:65001"]);
+  });
+
+  it("UDP stand-ins answer (udp_reply), ICMP stays unsupported", () => {
     expect(get("eu-west-1", "udp://circleci.lab.example:8125?payload=6869")[0]).toMatchObject({ outcome: "udp_reply" });
-    const range = get("eu-west-1", "tcp://auth0-node.lab.example:9300-9302");
-    expect(range.filter((r) => r.target === "tcp://auth0-node.lab.example:9300")).toHaveLength(1);
     const icmp = get("eu-west-1", "icmp://auth0-node.lab.example")[0]!;
     expect(icmp).toMatchObject({ status: "inconclusive", outcome: "unsupported" });
   });

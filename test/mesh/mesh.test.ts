@@ -119,7 +119,7 @@ describe("local mesh: scheduler → Invoke API workers → lab → store → API
 
   it("an on-demand probe is invoked per region (Event) and its results arrive in the probe record", async () => {
     const nx = mesh.lab!.faults.find((f) => f.kind === "nxdomain") as { host: string };
-    const target: Check["target"] = `tcp://${nx.host}:443`;
+    const target: Check["target"] = mesh.checks.find((c) => c.target.startsWith("tcp://") && hostOf(c.target) === nx.host)!.target;
     const res = await fetch(`${mesh.url}/v1/probes`, {
       method: "POST",
       headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },

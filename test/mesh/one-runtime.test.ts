@@ -42,6 +42,7 @@ function effects(runtime: Runtime) {
     quorum: settings.quorum ?? null,
     probe: [settings.probeTimeoutMs, settings.probeConcurrency],
     watchIntervalS: settings.watchIntervalS,
+    labGeos: settings.labGeos,
   };
 }
 
@@ -67,6 +68,8 @@ describe("one runtime: npm start wires what Lambda wires", () => {
     env = {
       PORT: "0",
       PROBEMESH_PROFILE: profile,
+      // The profile replaces the lab, so its geographies only have to be read alike.
+      PROBEMESH_LAB_GEOS: "kong-konnect=au;strongdm=uk",
       PROBEMESH_REGIONS: "us-east-1,eu-west-1",
       PROBEMESH_INTERVAL_S: "45",
       PROBEMESH_DATA_DIR: join(dataDir, "dynamo"),
@@ -109,6 +112,7 @@ describe("one runtime: npm start wires what Lambda wires", () => {
       quorum: 1,
       probe: [1500, 8],
       watchIntervalS: 3600,
+      labGeos: { "kong-konnect": ["au"], strongdm: ["uk"] },
     });
     // Local only: the port and the data directory.
     expect(new URL(mesh.url).port).not.toBe("8787");

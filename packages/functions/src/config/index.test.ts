@@ -33,12 +33,23 @@ describe("loadSettings", () => {
     expect(config.intervalS).toBe(15);
   });
 
+  it("reads the lab's vendor geographies per product (PROBEMESH_LAB_GEOS)", () => {
+    expect(loadSettings({}).labGeos).toEqual({});
+    expect(loadSettings({ PROBEMESH_LAB_GEOS: " kong-konnect = au, eu ; strongdm=uk; " }).labGeos).toEqual({ "kong-konnect": ["au", "eu"], strongdm: ["uk"] });
+  });
+
   it.each([
     [{ PORT: "http" }, /PORT: expected an integer/],
     [{ PROBEMESH_INTERVAL_S: "0" }, /PROBEMESH_INTERVAL_S/],
     [{ PROBEMESH_REGIONS: "europe" }, /PROBEMESH_REGIONS: "europe" is not an AWS region/],
     [{ PROBEMESH_PROBE_FUNCTIONS: "[1]" }, /PROBEMESH_PROBE_FUNCTIONS: expected a JSON object/],
     [{ PROBEMESH_LAMBDA_ENDPOINTS: '{"x":1}' }, /PROBEMESH_LAMBDA_ENDPOINTS: value for "x"/],
+    [{ PROBEMESH_LAB_GEOS: "kong-konnect" }, /PROBEMESH_LAB_GEOS: expected product=geo\[,geo\] entries/],
+    [{ PROBEMESH_LAB_GEOS: "kong-konnect=mars" }, /PROBEMESH_LAB_GEOS: unknown geo "mars" for kong-konnect \(valid: au, eu, in, me, us\)/],
+    [{ PROBEMESH_LAB_GEOS: "circleci-server=eu" }, /PROBEMESH_LAB_GEOS: "circleci-server" has no vendor geographies to pick \(products with geographies: strongdm, kong-konnect\)/],
+    [{ PROBEMESH_LAB_GEOS: "strongdm=uk;strongdm=eu" }, /PROBEMESH_LAB_GEOS: strongdm given twice/],
+    [{ PROBEMESH_LAB_GEOS: "strongdm=," }, /PROBEMESH_LAB_GEOS: no geo given for strongdm/],
+    [{ PROBEMESH_LAB_GEOS: `strongdm=${"uk,".repeat(200)}` }, /PROBEMESH_LAB_GEOS: longer than 512 characters/],
   ])("rejects %o with a clear message", (env, message) => {
     expect(() => loadSettings(env)).toThrow(ConfigError);
     expect(() => loadSettings(env)).toThrow(message);

@@ -1,3 +1,4 @@
+import { BUILTIN_PRODUCTS, getCatalog } from "@probemesh/core/catalog";
 import { parseGuardOverrides, type GuardOverrides } from "@probemesh/core/guard";
 import type { Thresholds } from "@probemesh/core/store";
 
@@ -66,6 +67,8 @@ export interface Settings {
   spoolQueues: Record<string, string>;
   /** Local only: the lab's network description (PROBEMESH_LAB_NETWORK, a JSON file the mesh writes). */
   labNetworkFile?: string;
+  /** Local only: vendor geographies the lab plans, per product (PROBEMESH_LAB_GEOS); empty = the lab's defaults. */
+  labGeos: Record<string, string[]>;
 }
 
 type Env = Record<string, string | undefined>;
@@ -114,7 +117,36 @@ export function loadSettings(env: Env = process.env): Settings {
     labNetworkFile: nonEmpty(env.PROBEMESH_LAB_NETWORK),
     spoolDir: nonEmpty(env.PROBEMESH_SPOOL_DIR),
     spoolQueues: stringMap(env, "PROBEMESH_SPOOL_QUEUES") ?? {},
+    labGeos: labGeos(env.PROBEMESH_LAB_GEOS),
   };
+}
+
+/** Longest PROBEMESH_LAB_GEOS accepted (every geo of every product fits in a tenth of it). */
+const MAX_LAB_GEOS_CHARS = 512;
+
+/** `kong-konnect=au,eu;strongdm=uk` → { "kong-konnect": ["au", "eu"], strongdm: ["uk"] }, checked against the catalogs. */
+function labGeos(raw: string | undefined): Record<string, string[]> {
+  const value = nonEmpty(raw);
+  if (value === undefined) return {};
+  const fail = (problem: string): never => {
+    throw new ConfigError("PROBEMESH_LAB_GEOS", problem);
+  };
+  if (value.length > MAX_LAB_GEOS_CHARS) fail(`longer than ${MAX_LAB_GEOS_CHARS} characters`);
+  const withGeos: string[] = BUILTIN_PRODUCTS.filter((id) => getCatalog(id).geos.length > 0);
+  const out: Record<string, string[]> = {};
+  for (const entry of value.split(";").map((part) => part.trim()).filter(Boolean)) {
+    const match = /^([a-z0-9-]+)\s*=\s*(.*)$/.exec(entry);
+    if (!match) return fail(`expected product=geo[,geo] entries separated by ";" (e.g. kong-konnect=au,eu;strongdm=uk), got "${entry}"`);
+    const product = match[1]!;
+    if (!withGeos.includes(product)) fail(`"${product}" has no vendor geographies to pick (products with geographies: ${withGeos.join(", ")})`);
+    if (out[product]) fail(`${product} given twice`);
+    const valid = getCatalog(product).geos;
+    const geos = [...new Set(match[2]!.split(",").map((geo) => geo.trim()).filter(Boolean))];
+    if (geos.length === 0) fail(`no geo given for ${product}`);
+    for (const geo of geos) if (!valid.includes(geo)) fail(`unknown geo "${geo}" for ${product} (valid: ${valid.join(", ")})`);
+    out[product] = geos;
+  }
+  return out;
 }
 
 function guardOverrides(env: Env): GuardOverrides {

@@ -1,3 +1,6 @@
+import type { Outcome } from "@probemesh/core/result";
+import type { Target } from "@probemesh/core/target";
+
 /**
  * Per-region faults the lab applies, keyed by the region's source address:
  * `refused` (the region is sent to a closed port: the kernel refuses), `nxdomain` (the lab DNS
@@ -10,57 +13,110 @@ export type LabFault =
   | { kind: "hang"; region: string; host: string; port: number }
   | { kind: "slow"; region: string; delayMs: number };
 
-/** A (host, port) the lab stands in for, with the products whose checks need it. */
-export interface FaultCandidate {
-  host: string;
-  port: number;
-  connection: "tcp" | "tls" | "http" | "https" | "udp";
-  products: string[];
+/** A fault without its region. */
+export type FaultSpec = LabFault extends infer F ? (F extends LabFault ? Omit<F, "region"> : never) : never;
+
+export type Verdict = "up" | "degraded" | "down" | "unknown";
+
+/** One fault of the lab's picture and what a newcomer sees of it: the README's fault table is rendered from these. */
+export interface DocumentedFault {
+  /** Regions by position in the region list: 0 = the first (us-east-1 with the defaults). */
+  at: number[];
+  fault: FaultSpec;
+  /** Outcome of every check the fault hits, in the faulted regions; none when nothing fails (slow). */
+  outcome?: Outcome;
+  /** Verdict of every check the fault hits, with the default three regions and quorum (2 of 3). */
+  verdict: Verdict;
+  /** What the user sees (README). */
+  sees: string;
 }
 
 export const DEFAULT_SLOW_MS = 300;
 
 /**
- * The default regional picture: region 1 is slow and one TLS host never completes its
- * handshake there; region 2 cannot reach one port; region 3 cannot reach the same port
- * either (two regions of three: the check is down) and gets NXDOMAIN for another host.
- * Each fault picks a different host, preferring the named products so the picture spreads.
+ * The lab's faults: the one place they are written down. Each targets a host every geography
+ * planned by PROBEMESH_LAB_GEOS has (a customer host or a vendor host of every geo), so the
+ * picture is the same whatever geographies a newcomer picks.
  */
-export function defaultFaults(regions: string[], candidates: FaultCandidate[]): LabFault[] {
-  const [slow, refused, nxdomain] = regions;
-  const faults: LabFault[] = [];
-  const used = new Set<string>();
-  const pick = (connections: FaultCandidate["connection"][], products: string[]) => {
-    const usable = candidates.filter((c) => connections.includes(c.connection) && !used.has(c.host));
-    const chosen = products.map((p) => usable.find((c) => c.products.includes(p))).find(Boolean) ?? usable[0];
-    if (chosen) used.add(chosen.host);
-    return chosen;
-  };
-  const blocked = pick(["tcp", "tls", "https"], ["kong-konnect"]);
-  if (blocked && refused) {
-    faults.push({ kind: "refused", region: refused, host: blocked.host, port: blocked.port });
-    if (nxdomain) faults.push({ kind: "refused", region: nxdomain, host: blocked.host, port: blocked.port });
+export const LAB_FAULTS: readonly DocumentedFault[] = [
+  {
+    at: [1, 2],
+    fault: { kind: "refused", host: "kong-cp.lab.example", port: 443 },
+    outcome: "tcp_refused",
+    verdict: "down",
+    sees: "`tcp_refused`, verdict **down** (quorum 2 of 3)",
+  },
+  {
+    at: [2],
+    fault: { kind: "nxdomain", host: "sdm-gateway.lab.example" },
+    outcome: "dns_nxdomain",
+    verdict: "degraded",
+    sees: "`dns_nxdomain` on each StrongDM gateway row, verdict **degraded**",
+  },
+  {
+    at: [0],
+    fault: { kind: "hang", host: "cloud.konghq.com", port: 443 },
+    outcome: "tls_handshake_failed",
+    verdict: "degraded",
+    sees: "`tls_handshake_failed` (the handshake times out), verdict **degraded**",
+  },
+  {
+    at: [0],
+    fault: { kind: "slow", delayMs: DEFAULT_SLOW_MS },
+    verdict: "up",
+    sees: "higher latency (TLS and HTTP phases), still **up**",
+  },
+];
+
+/** Not a fault, but not `up` either: rows a probe function cannot judge in any region. */
+export const LAB_UNJUDGED = {
+  kind: "icmp",
+  outcome: "unsupported",
+  verdict: "unknown",
+  what: "none: ICMP rows (Lambda cannot send ICMP)",
+  sees: "`unsupported` (inconclusive; the TCP fallback in `detail`), verdict **unknown**",
+} as const satisfies { kind: Target["kind"]; outcome: Outcome; verdict: Verdict; what: string; sees: string };
+
+/** The documented faults placed on `regions` by position (positions beyond the list are dropped). */
+export function labFaults(regions: readonly string[], documented: readonly DocumentedFault[] = LAB_FAULTS): LabFault[] {
+  return documented.flatMap(({ at, fault }) =>
+    at.flatMap((position) => (regions[position] ? [{ ...fault, region: regions[position] } as LabFault] : [])),
+  );
+}
+
+/** Whether `fault` makes a probe of `target` fail (slow never does; a hang stalls handshakes, not a bare connect). */
+export function faultHits(fault: FaultSpec, target: Target): boolean {
+  if (fault.kind === "slow" || target.kind === "dns" || target.kind === "icmp") return false;
+  if (target.host.toLowerCase() !== fault.host) return false;
+  if (fault.kind === "nxdomain") return true;
+  if (target.kind === "udp" || target.port !== fault.port) return false;
+  if (fault.kind === "hang") return target.kind === "tls" || (target.kind === "http" && target.scheme === "https");
+  return true;
+}
+
+/** What the lab does, without the region. */
+export function describeSpec(fault: FaultSpec): string {
+  switch (fault.kind) {
+    case "refused":
+      return `\`${fault.host}:${fault.port}\` sent to a closed port`;
+    case "nxdomain":
+      return `lab DNS answers NXDOMAIN for \`${fault.host}\``;
+    case "hang":
+      return `\`${fault.host}:${fault.port}\` accepts but never answers`;
+    case "slow":
+      return `every lab answer ${fault.delayMs} ms late`;
   }
-  const missing = pick(["tcp", "tls", "https", "http", "udp"], ["strongdm"]);
-  if (missing && nxdomain) faults.push({ kind: "nxdomain", region: nxdomain, host: missing.host });
-  if (slow) {
-    faults.push({ kind: "slow", region: slow, delayMs: DEFAULT_SLOW_MS });
-    const stuck = pick(["tls", "https"], ["auth0-private-cloud", "circleci-server"]);
-    if (stuck) faults.push({ kind: "hang", region: slow, host: stuck.host, port: stuck.port });
-  }
-  return faults;
 }
 
 /** One line per fault, for the mesh's start-up banner and for result notes. */
 export function describeFault(fault: LabFault): string {
-  switch (fault.kind) {
-    case "refused":
-      return `${fault.region}: ${fault.host}:${fault.port} refused (sent to a closed lab port)`;
-    case "nxdomain":
-      return `${fault.region}: ${fault.host} answers NXDOMAIN`;
-    case "hang":
-      return `${fault.region}: ${fault.host}:${fault.port} accepts but never answers`;
-    case "slow":
-      return `${fault.region}: every lab answer delayed ${fault.delayMs} ms`;
-  }
+  const { region, ...spec } = fault;
+  return `${region}: ${describeSpec(spec as FaultSpec).replaceAll("`", "")}`;
+}
+
+/** The README's fault table for `regions` (default: the three default regions). */
+export function labFaultTable(regions: readonly string[]): string {
+  const rows = LAB_FAULTS.map(({ at, fault, sees }) => `| ${at.map((p) => regions[p]).join(", ")} | ${describeSpec(fault)} | ${sees} |`);
+  rows.push(`| every region | ${LAB_UNJUDGED.what} | ${LAB_UNJUDGED.sees} |`);
+  return ["| region | lab fault | what you see |", "| --- | --- | --- |", ...rows].join("\n");
 }

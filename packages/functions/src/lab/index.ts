@@ -5,10 +5,12 @@ import type { ProbeContext } from "@probemesh/core/probers";
 import { parseTarget, type Target } from "@probemesh/core/target";
 import { startLabDns } from "./dns.js";
 import { labContext, type LabRegionNetwork } from "./network.js";
-import { defaultFaults, describeFault, type FaultCandidate, type LabFault } from "./faults.js";
+import { describeFault, faultHits, labFaults, type LabFault } from "./faults.js";
 import { closedPort, startListener, type LabListener, type ListenerKind, type Treatment } from "./listeners.js";
+import { DEFAULT_LAB_GEOS, labPlan, type LabGeos, type LabRow } from "./profile.js";
 
-export { defaultFaults, describeFault, type LabFault } from "./faults.js";
+export { describeFault, labFaults, LAB_FAULTS, type LabFault } from "./faults.js";
+export { labPlan, type LabGeos, type LabRow } from "./profile.js";
 
 /**
  * The lab: loopback stand-ins for the vendors' hosts, so the mesh runs with no network beyond
@@ -19,10 +21,15 @@ export { defaultFaults, describeFault, type LabFault } from "./faults.js";
  */
 
 export interface LabOptions {
-  checks: Check[];
+  /** The checks to stand in for; default: every built-in product planned by `labPlan(geos)`. */
+  checks?: Check[];
+  /** Vendor geographies of the default plan (PROBEMESH_LAB_GEOS). */
+  geos?: LabGeos;
   regions: string[];
-  /** Default: `defaultFaults(regions, …)`. */
+  /** Default: the documented faults (`labFaults(regions)`). */
   faults?: LabFault[];
+  /** Start-up banner: what is planned, each fault, each catalog row not probed and why. */
+  log?: (line: string) => void;
 }
 
 export interface SkippedCheck {
@@ -39,6 +46,8 @@ export interface Lab {
   checks: Check[];
   /** Checks the lab cannot emulate, with the reason (never probed against the outside world). */
   skipped: SkippedCheck[];
+  /** With the default plan: every row of every built-in catalog, probed (checkIds) or skipped with the reason. */
+  rows: LabRow[];
   faults: LabFault[];
   /** DNS queries answered, by source address. */
   dnsQueries: ReadonlyMap<string, number>;
@@ -46,9 +55,9 @@ export interface Lab {
   hosts: ReadonlyMap<string, string>;
   /** The region's own source address (us-east-1 127.0.0.11, eu-west-1 127.0.0.12, …). */
   regionAddress(region: string): string;
-  /** The probe context fields that put a region's probes into the lab. */
   /** One region's lab network as plain data (what a region worker process receives). */
   networkFor(region: string): LabRegionNetwork;
+  /** The probe context fields that put a region's probes into the lab. */
   contextFor(region: string): Partial<ProbeContext>;
   stop(): Promise<void>;
 }
@@ -67,15 +76,31 @@ export function labRegionAddress(region: string, regions: string[]): string {
   return `127.0.0.${14 + Math.max(0, others.indexOf(region))}`;
 }
 
-
-interface Endpoint extends FaultCandidate {
+/** A (host, port) the lab stands in for, and the protocol its listener speaks. */
+interface Endpoint {
+  host: string;
+  port: number;
+  connection: ListenerKind;
   listener?: LabListener;
 }
 
+/**
+ * Which ports of a vendor port range listen on the stand-in, as on a real host; every other port
+ * of the range falls through the port map to the host's closed port and is refused, so a range
+ * costs one listener per open port, not one per port. A range not named here opens its first port.
+ */
+export const RANGE_STAND_INS: Readonly<Record<string, { open: number[]; why: string }>> = {
+  "9300-9400": { open: [9300], why: "one Elasticsearch node binds the first port of its transport range" },
+  "64535-65535": { open: [64535, 65001], why: "two builds rerun with SSH, each given a port of the range" },
+};
+
 /** Starts the lab DNS responder and one listener per (host, port) the checks need. */
 export async function startLab(options: LabOptions): Promise<Lab> {
-  const { endpoints, hosts, checks, skipped } = layout(options.checks);
-  const faults = options.faults ?? defaultFaults(options.regions, [...endpoints.values()]);
+  const planned = options.checks ? undefined : labPlan(options.geos);
+  const { endpoints, hosts, checks, skipped } = layout(options.checks ?? planned!.checks);
+  const faults = options.faults ?? labFaults(options.regions);
+  const rows = planned ? withLabSkips(planned.rows, skipped) : [];
+  banner(options.log, { checks, faults, rows, hosts: hosts.size, geos: options.geos });
   const sourceRegion = new Map(options.regions.map((region) => [labRegionAddress(region, options.regions), region]));
   const faultsFor = (source: string) => faults.filter((fault) => fault.region === sourceRegion.get(source));
 
@@ -139,6 +164,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
       caPem: ca.certPem,
       checks,
       skipped,
+      rows,
       faults,
       hosts,
       dnsQueries: dns.queries,
@@ -163,12 +189,10 @@ function layout(input: Check[]) {
   const checks: Check[] = [];
   const skipped: SkippedCheck[] = [];
   const addressOf = (host: string) => {
-    if (!hosts.has(host)) {
-      if (isIP(host)) return void hosts.set(host, host);
-      const index = hosts.size;
-      hosts.set(host, `127.77.${Math.floor(index / 250)}.${(index % 250) + 1}`);
-    }
-    return hosts.get(host)!;
+    if (hosts.has(host)) return;
+    if (isIP(host)) return void hosts.set(host, host);
+    const index = hosts.size;
+    hosts.set(host, `127.77.${Math.floor(index / 250)}.${(index % 250) + 1}`);
   };
   for (const check of input) {
     let target: Target;
@@ -185,14 +209,11 @@ function layout(input: Check[]) {
     }
     const host = need.host.toLowerCase().replace(/\.$/, "");
     addressOf(host);
-    const key = need.connection === "udp" ? `udp|${host}:${need.port}` : `${host}:${need.port}`;
-    const existing = endpoints.get(key);
-    const product = check.product ?? "";
-    if (!existing) {
-      endpoints.set(key, { host, port: need.port, connection: need.connection, products: product ? [product] : [] });
-    } else {
-      if (STRENGTH[need.connection] > STRENGTH[existing.connection]) existing.connection = need.connection;
-      if (product && !existing.products.includes(product)) existing.products.push(product);
+    for (const port of need.ports) {
+      const key = need.connection === "udp" ? `udp|${host}:${port}` : `${host}:${port}`;
+      const existing = endpoints.get(key);
+      if (!existing) endpoints.set(key, { host, port, connection: need.connection });
+      else if (STRENGTH[need.connection] > STRENGTH[existing.connection]) existing.connection = need.connection;
     }
     checks.push(check);
   }
@@ -202,7 +223,8 @@ function layout(input: Check[]) {
 /** A listener that speaks the stronger protocol also answers the weaker probes (https ⊃ tls ⊃ tcp). */
 const STRENGTH = { tcp: 0, http: 1, tls: 2, https: 3, udp: 0 } as const;
 
-function needOf(target: Target): { host: string; port: number; connection: FaultCandidate["connection"] } | { reason: string } {
+/** The listening ports a target needs (a range: its stand-in's open ports), or why the lab cannot stand in for it. */
+function needOf(target: Target): { host: string; ports: number[]; connection: ListenerKind } | { reason: string } {
   if (target.kind === "dns") return { reason: "lab: dns targets name their own resolver; the lab only answers through its responder" };
   const host = target.host;
   if (isIP(host) && !host.startsWith("127.")) {
@@ -210,14 +232,50 @@ function needOf(target: Target): { host: string; port: number; connection: Fault
   }
   switch (target.kind) {
     case "tcp":
-      return { host, port: target.port, connection: "tcp" };
+      if (target.portEnd === undefined) return { host, ports: [target.port], connection: "tcp" };
+      return { host, ports: RANGE_STAND_INS[`${target.port}-${target.portEnd}`]?.open ?? [target.port], connection: "tcp" };
     case "icmp":
-      return { host, port: target.fallbackPort, connection: "tcp" };
+      return { host, ports: [target.fallbackPort], connection: "tcp" };
     case "tls":
-      return { host, port: target.port, connection: "tls" };
+      return { host, ports: [target.port], connection: "tls" };
     case "http":
-      return { host, port: target.port, connection: target.scheme };
+      return { host, ports: [target.port], connection: target.scheme };
     case "udp":
-      return { host, port: target.port, connection: "udp" };
+      return { host, ports: [target.port], connection: "udp" };
+  }
+}
+
+/** The plan's rows with what the lab itself cannot stand in for moved from probed to skipped. */
+function withLabSkips(rows: LabRow[], skipped: SkippedCheck[]): LabRow[] {
+  const reasons = new Map(skipped.map((skip) => [skip.checkId, `${skip.target}: ${skip.reason}`]));
+  return rows.map((row) => ({
+    ...row,
+    checkIds: row.checkIds.filter((id) => !reasons.has(id)),
+    skipped: [...row.skipped, ...row.checkIds.flatMap((id) => (reasons.has(id) ? [reasons.get(id)!] : []))],
+  }));
+}
+
+/** The start-up banner: what the lab plans, each fault (warning of one that hits no check), each row not probed. */
+function banner(log: LabOptions["log"], lab: { checks: Check[]; faults: LabFault[]; rows: LabRow[]; hosts: number; geos: LabGeos | undefined }): void {
+  if (!log) return;
+  const geos = Object.entries({ ...DEFAULT_LAB_GEOS, ...lab.geos }).map(([product, list]) => `${product}=${list.join(",")}`).join(";");
+  log(`lab stands in for ${lab.hosts} hosts: ${lab.checks.length} checks (vendor geographies ${geos}; PROBEMESH_LAB_GEOS picks others)`);
+  const targets = lab.checks.flatMap((check) => {
+    try {
+      return [parseTarget(check.target)];
+    } catch {
+      return [];
+    }
+  });
+  for (const fault of lab.faults) {
+    const idle = fault.kind !== "slow" && !targets.some((target) => faultHits(fault, target));
+    log(`lab fault  ${describeFault(fault)}${idle ? " (no planned check has this host: the fault shows nowhere)" : ""}`);
+  }
+  const notProbed = lab.rows.filter((row) => row.checkIds.length === 0);
+  if (lab.rows.length > 0) log(`lab probes ${lab.rows.length - notProbed.length} of ${lab.rows.length} catalog rows; skipped:`);
+  for (const row of notProbed) {
+    const reasons = row.skipped.join("; ");
+    const geo = row.geo && !reasons.includes("planned geo") ? ` (planned geo: ${row.geo})` : "";
+    log(`lab skip   ${row.requirementId}${geo}: ${reasons}`);
   }
 }

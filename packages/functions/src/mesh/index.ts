@@ -11,9 +11,8 @@ import { chatopsWorkerFor } from "../handlers/chatops-worker.js";
 import { driftHandlerFor } from "../handlers/drift.js";
 import { schedulerHandlerFor } from "../handlers/scheduler.js";
 import { startInvokeServer } from "../invoke/index.js";
-import { describeFault, startLab, type Lab } from "../lab/index.js";
+import { startLab, type Lab } from "../lab/index.js";
 import type { LabNetwork } from "../lab/network.js";
-import { labPlan } from "../lab/profile.js";
 import type { RoundReport } from "../rounds/index.js";
 import { createRuntime, type Runtime } from "../runtime/index.js";
 import { buildMeshBundles } from "./bundle.js";
@@ -123,13 +122,11 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
     let lab: Lab | undefined;
     let labFile: string | undefined;
     if (!settings.profilePath && !settings.profileJson) {
-      lab = await startLab({ checks: labPlan().checks, regions: settings.regions });
+      lab = await startLab({ geos: settings.labGeos, regions: settings.regions, log });
       cleanup.push(() => lab!.stop());
       labFile = join(scratch, "lab-network.json");
       const network: LabNetwork = Object.fromEntries(settings.regions.map((region) => [region, lab!.networkFor(region)]));
       writeFileSync(labFile, JSON.stringify(network));
-      for (const fault of lab.faults) log(`lab fault  ${describeFault(fault)}`);
-      if (lab.skipped.length > 0) log(`lab skips ${lab.skipped.length} checks it cannot stand in for (literal public addresses)`);
     }
 
     // Results the store cannot take wait here (on disk beside the data, so they survive a restart).
