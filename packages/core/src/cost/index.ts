@@ -133,10 +133,11 @@ function verdictBytes(checks: Check[], regions: number): number {
   return (packJson(blob).byteLength * checks.length) / Math.min(checks.length, SAMPLE_CHECKS);
 }
 
-/** The monthly estimate for `input`, itemised. */
-export function estimateCost(input: Workload): CostEstimate {
-  if (!(input.checksPerRound > 0) || !(input.regions > 0) || !(input.intervalS > 0)) throw new RangeError("checks per round, regions and interval must be positive");
-  const w = {
+type Settled = ReturnType<typeof settle>;
+
+/** The workload with every default filled in. */
+function settle(input: Workload) {
+  return {
     checksPerRound: input.checksPerRound,
     regions: input.regions,
     intervalS: input.intervalS,
@@ -147,22 +148,13 @@ export function estimateCost(input: Workload): CostEstimate {
     logBytesPerInvocation: input.logBytesPerInvocation ?? 512,
     ...(input.spool === false ? {} : { spool: input.spool ?? DEFAULT_SPOOL }),
   };
-  const checks = input.checks?.length ? input.checks : syntheticChecks(Math.min(w.checksPerRound, SAMPLE_CHECKS));
+}
+
+/** DynamoDB units a month: per round, per hour close and per day close, as the store issues them. */
+function dynamoUnits(w: Settled, store: StoreFootprint, checks: Check[]) {
   const rounds = MONTH_S / w.intervalS;
   const hours = MONTH_S / 3600;
   const days = MONTH_S / 86_400;
-  const store = storeFootprint(checks, w);
-  const p = PRICES;
-
-  // Lambda: one probe invocation per region per round, one scheduler invocation per round.
-  const probeMs = Math.ceil(probeInvocationMs(w.checksPerRound, w.slowestCheckMs));
-  const schedulerMs = Math.ceil(schedulerInvocationMs(w.checksPerRound, w.regions, probeMs));
-  const probeInvocations = rounds * w.regions;
-  const invocations = probeInvocations + rounds;
-  const probeGbS = (probeInvocations * probeMs * FUNCTION_SIZES.probe.memoryMb) / 1024 / 1000;
-  const schedulerGbS = (rounds * schedulerMs * FUNCTION_SIZES.scheduler.memoryMb) / 1024 / 1000;
-  const gbSecondPrice = p.lambda.perGbSecond[w.architecture];
-
   // DynamoDB writes per region-round: raw items + state; per round: heartbeats + the verdict meta item.
   const roundWrites = w.regions * (store.rawWriteUnitsPerRound + store.stateWriteUnitsPerRound) + w.regions + 1;
   // Each hour, per region: a rollup per check (plus its GSI1 copy) and a closed marker per shard; each day a daily rollup per check.
@@ -181,10 +173,47 @@ export function estimateCost(input: Workload): CostEstimate {
   const dayReads = w.regions * w.shards * readUnitsOf((24 * w.checksPerRound * store.rollupItemBytes) / w.shards, false);
   const readUnits = rounds * roundReads + hours * hourReads + days * dayReads;
 
-  // Storage once retention has filled: raw items (retention), hourly rollups and their GSI1 copies (90 d), daily (400 d).
+  return { roundWrites, hourWrites, writeUnits, roundReads, hourReads, readUnits };
+}
+
+/** Stored GB once retention has filled: raw items (retention), hourly rollups and their GSI1 copies (90 d), daily (400 d). */
+function storageOf(w: Settled, store: StoreFootprint) {
   const rawBytesPerRegionRound = store.rawBytesPerResult * w.checksPerRound + store.rawItemsPerRound * ITEM_OVERHEAD_BYTES;
   const rawGb = (rawBytesPerRegionRound * w.regions * (86_400 / w.intervalS) * w.retentionDays) / 1e9;
   const rollupGb = (w.regions * w.checksPerRound * (store.rollupItemBytes + ITEM_OVERHEAD_BYTES) * (24 * 90 * 2 + 400)) / 1e9;
+  return { rawGb, rollupGb };
+}
+
+/** Limits the workload runs into. */
+function warningsOf(store: StoreFootprint, probeMs: number, schedulerMs: number): string[] {
+  const warnings: string[] = [];
+  if (probeMs > FUNCTION_SIZES.probe.timeoutS * 1000) warnings.push(`a probe invocation would take ${n(probeMs / 1000, 1)} s, over the probe function's ${FUNCTION_SIZES.probe.timeoutS} s timeout: fewer checks per region per round, or a longer interval`);
+  if (schedulerMs > FUNCTION_SIZES.scheduler.timeoutS * 1000) warnings.push(`a scheduler invocation would take ${n(schedulerMs / 1000, 1)} s, over its ${FUNCTION_SIZES.scheduler.timeoutS} s timeout`);
+  const shardBytes = store.stateBytesPerRound / store.stateItemsPerRound;
+  if (shardBytes > 380_000) warnings.push(`a region state shard would hold ${n(shardBytes / 1000)} KB (the store's cap is 380 KB): raise the store's shards to ${Math.ceil(store.stateBytesPerRound / 300_000)}`);
+  return warnings;
+}
+
+/** The monthly estimate for `input`, itemised. */
+export function estimateCost(input: Workload): CostEstimate {
+  if (!(input.checksPerRound > 0) || !(input.regions > 0) || !(input.intervalS > 0)) throw new RangeError("checks per round, regions and interval must be positive");
+  const w = settle(input);
+  const checks = input.checks?.length ? input.checks : syntheticChecks(Math.min(w.checksPerRound, SAMPLE_CHECKS));
+  const rounds = MONTH_S / w.intervalS;
+  const store = storeFootprint(checks, w);
+  const p = PRICES;
+
+  // Lambda: one probe invocation per region per round, one scheduler invocation per round.
+  const probeMs = Math.ceil(probeInvocationMs(w.checksPerRound, w.slowestCheckMs));
+  const schedulerMs = Math.ceil(schedulerInvocationMs(w.checksPerRound, w.regions, probeMs));
+  const probeInvocations = rounds * w.regions;
+  const invocations = probeInvocations + rounds;
+  const probeGbS = rounds * w.regions * gbSeconds([probeMs], FUNCTION_SIZES.probe.memoryMb);
+  const schedulerGbS = rounds * gbSeconds([schedulerMs], FUNCTION_SIZES.scheduler.memoryMb);
+  const gbSecondPrice = p.lambda.perGbSecond[w.architecture];
+
+  const { roundWrites, hourWrites, writeUnits, roundReads, hourReads, readUnits } = dynamoUnits(w, store, checks);
+  const { rawGb, rollupGb } = storageOf(w, store);
   const storageGb = rawGb + rollupGb;
 
   const logGb = (invocations * w.logBytesPerInvocation) / 1e9;
@@ -201,11 +230,7 @@ export function estimateCost(input: Workload): CostEstimate {
     const requests = probeInvocations * w.spool.requestsPerRegionRound;
     items.push({ item: "Region spool (SQS FIFO)", arithmetic: `${n(requests)} requests (${n(w.spool.requestsPerRegionRound, 1)} per probe invocation: the drain before each write) × ${usd(p.sqs.perMillionFifoRequests)} / 1M (the first 1M a month are free; not subtracted)`, quantity: requests, unit: "requests", usd: (requests * p.sqs.perMillionFifoRequests) / 1e6 });
   }
-  const warnings: string[] = [];
-  if (probeMs > FUNCTION_SIZES.probe.timeoutS * 1000) warnings.push(`a probe invocation would take ${n(probeMs / 1000, 1)} s, over the probe function's ${FUNCTION_SIZES.probe.timeoutS} s timeout: fewer checks per region per round, or a longer interval`);
-  if (schedulerMs > FUNCTION_SIZES.scheduler.timeoutS * 1000) warnings.push(`a scheduler invocation would take ${n(schedulerMs / 1000, 1)} s, over its ${FUNCTION_SIZES.scheduler.timeoutS} s timeout`);
-  const shardBytes = store.stateBytesPerRound / store.stateItemsPerRound;
-  if (shardBytes > 380_000) warnings.push(`a region state shard would hold ${n(shardBytes / 1000)} KB (the store's cap is 380 KB): raise the store's shards to ${Math.ceil(store.stateBytesPerRound / 300_000)}`);
+  const warnings = warningsOf(store, probeMs, schedulerMs);
   const totalUsd = sum(items.map((i) => i.usd));
   const checksPerMonth = rounds * w.checksPerRound * w.regions;
   return {
