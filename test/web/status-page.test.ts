@@ -193,6 +193,25 @@ describe("status page against the local mesh", () => {
     }
   });
 
+  it("shows one notice per product whose watched vendor page changed", async () => {
+    const at = new Date().toISOString();
+    const base = { url: "https://docs.example.com/network.md", checkedAt: at, fingerprint: "", added: [], removed: [], modified: [] };
+    await mesh.runtime.store.recordDrift({ ...base, product: "strongdm", changed: false });
+    await mesh.runtime.store.recordDrift({
+      ...base,
+      product: "kong-konnect",
+      changed: true,
+      fingerprint: "f1",
+      added: [{ id: "hostnames.events-konghq-com", component: "hostnames", summary: "tls events.konghq.com:443 egress (required)" }],
+    });
+    const p = await openPage();
+    await p.waitForSelector(".drift-notice");
+    const notices = await p.locator(".drift-notice").allTextContents();
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/^The kong-konnect requirements page changed \(1 added, 0 removed, 0 modified; checked .* UTC\) vendor page\+ tls events\.konghq\.com:443 egress \(required\)$/);
+    await p.close();
+  });
+
   it("labels every form control and keeps status colours at 4.5:1 contrast or more", async () => {
     await page.getByRole("button", { name: "Run probe" }).waitFor();
     const unlabelled = await page.evaluate(() =>

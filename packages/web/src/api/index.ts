@@ -2,6 +2,7 @@ import type {
   ApiErrorBody,
   Bucket,
   CheckRow,
+  DriftSourceInfo,
   HistoryResponse,
   IncidentInfo,
   ProbeRecordResponse,
@@ -79,6 +80,7 @@ export function createApi(base: string, fetchImpl: typeof fetch = (...a) => fetc
         body: JSON.stringify(body),
       }),
     probe: (id: string) => call<ProbeRecordResponse>(`/v1/probes/${encodeURIComponent(id)}`),
+    drift: () => call<{ sources: DriftSourceInfo[] }>("/v1/drift").then((r) => r.sources),
   };
 }
 

@@ -121,3 +121,22 @@ export interface ProbeRecordResponse {
 export interface ApiErrorBody {
   error: { code: string; message: string };
 }
+
+/** One requirement in a drift report (GET /v1/drift). */
+export interface DriftEntryInfo {
+  id: string;
+  component: string;
+  summary: string;
+}
+
+/** The last check of one watched vendor page (GET /v1/drift). */
+export interface DriftSourceInfo {
+  product: string;
+  url: string;
+  checkedAt: string;
+  changed: boolean;
+  added: DriftEntryInfo[];
+  removed: DriftEntryInfo[];
+  modified: (DriftEntryInfo & { changes: { field: string; old: unknown; new: unknown }[] })[];
+  error?: string;
+}

@@ -1,6 +1,7 @@
 import { ApiError, createApi, resolveApiBase, type CheckRow } from "../api/index.js";
 import { checkTitle, filterChecks, formatAge, regionColumns } from "../view/index.js";
 import { h, replaceChildren } from "./dom.js";
+import { renderDrift } from "./drift.js";
 import { HistoryDialog } from "./history.js";
 import { renderIncidents } from "./incidents.js";
 import { renderMatrix, renderSummary, type MatrixData } from "./matrix.js";
@@ -18,6 +19,7 @@ const summaryHost = byId<HTMLDivElement>("summary-host");
 const updated = byId<HTMLParagraphElement>("updated");
 const banner = byId<HTMLDivElement>("banner");
 const incidentsHost = byId<HTMLDivElement>("incidents-host");
+const driftHost = byId<HTMLDivElement>("drift-host");
 const probeHost = byId<HTMLDivElement>("probe-host");
 const filterText = byId<HTMLInputElement>("filter-text");
 const filterProblems = byId<HTMLInputElement>("filter-problems");
@@ -85,6 +87,8 @@ async function refresh(): Promise<void> {
       api.status(),
       api.incidents({ from: new Date(now - INCIDENT_WINDOW_MS).toISOString(), to: new Date(now).toISOString() }),
     ]);
+    // Drift notices are extra: an API without GET /v1/drift leaves them out.
+    void api.drift().then((sources) => replaceChildren(driftHost, renderDrift(sources)), () => replaceChildren(driftHost));
     latest = { regions, checks, status };
     latestIncidents = incidents;
     banner.hidden = true;
