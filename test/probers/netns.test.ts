@@ -15,6 +15,8 @@ const RANGE_START = 20000;
 const OPEN = [RANGE_START + 3, RANGE_START + 17, RANGE_START + 40];
 const DROPPED_TCP = [RANGE_START + 50, RANGE_START + 51, 81];
 const DROPPED_UDP = 5353;
+/** Closed ports behind a lossy path: every other SYN to them is dropped (numgen inc: deterministic with one connect at a time). */
+const LOSSY = [RANGE_START + 100, RANGE_START + 109];
 
 // Fail loudly (not skip) where namespaces are impossible: CI runs as root.
 assertNetnsAvailable();
@@ -26,6 +28,7 @@ describe("faults between the host and a namespace", () => {
         chain input {
           type filter hook input priority 0; policy accept;
           tcp dport { ${DROPPED_TCP.join(", ")} } drop
+          tcp dport ${LOSSY[0]}-${LOSSY[1]} tcp flags & (syn | ack) == syn numgen inc mod 2 == 0 drop
           udp dport ${DROPPED_UDP} drop
         }
       }`);
@@ -98,6 +101,15 @@ describe("faults between the host and a namespace", () => {
       status: "fail",
       detail: { ports: 64, open: 3, closed: 59, filtered: 2, openPorts: OPEN, concurrency: 16 },
     });
+    // Each dropped port got its SYN sent again before it was called filtered.
+    expect((summary.detail!.timing as { retransmissions: number }).retransmissions).toBeGreaterThanOrEqual(2);
+  });
+
+  it("retransmits SYNs a lossy path dropped: every port answered, and the window backed off", async () => {
+    const range = `${LOSSY[0]}-${LOSSY[1]}`;
+    const [summary] = await probe(`tcp://${netns().nsAddress}:${range}?expect=blocked`, { ...ctx, rangeConcurrency: 1 });
+    expect(summary).toMatchObject({ status: "pass", outcome: "tcp_refused", detail: { ports: 10, closed: 10, filtered: 0, timing: { retransmissions: 10 } } });
+    expect((summary!.detail!.timing as { drops: number }).drops).toBeGreaterThanOrEqual(1);
   });
 
   it("passes a blocked range only when no port is open", async () => {

@@ -123,10 +123,18 @@ export function describeError(error: unknown): Record<string, unknown> {
   return { ...(errno ? { errno } : {}), error: error instanceof Error ? error.message : String(error) };
 }
 
-/** Resolves `host` through `ctx.lookup` (IP literals skip it); maps failures to dns_* outcomes. */
+/** Resolves `host` through `ctx.lookup` (IP literals skip it) to its first address; maps failures to dns_* outcomes. */
 export async function resolveHost(host: string, ctx: ProbeContext, clock: Clock): Promise<{ address: string; family: 4 | 6; dnsMs?: number }> {
   const literal = literalAddress(host);
   if (literal) return literal;
+  const { addresses, dnsMs } = await resolveAddresses(host, ctx, clock);
+  return { ...addresses[0]!, ...(dnsMs === undefined ? {} : { dnsMs }) };
+}
+
+/** Every address `host` resolves to, in the resolver's order (at least one); failures map to dns_* outcomes. */
+export async function resolveAddresses(host: string, ctx: ProbeContext, clock: Clock): Promise<{ addresses: { address: string; family: 4 | 6 }[]; dnsMs?: number }> {
+  const literal = literalAddress(host);
+  if (literal) return { addresses: [literal] };
   const stop = lap();
   let answers: Awaited<ReturnType<ProbeContext["lookup"]>>;
   try {
@@ -135,9 +143,10 @@ export async function resolveHost(host: string, ctx: ProbeContext, clock: Clock)
     if (error instanceof ProbeFailure) throw error;
     throw new ProbeFailure(declaredOutcome(error) ?? lookupOutcome(errnoOf(error)), { host, dnsMs: stop(), ...describeError(error) });
   }
-  const first = answers[0];
-  if (!first) throw new ProbeFailure("dns_error", { host, dnsMs: stop(), error: "lookup returned no address" });
-  return { address: first.address, family: first.family, dnsMs: stop() };
+  if (answers.length === 0) throw new ProbeFailure("dns_error", { host, dnsMs: stop(), error: "lookup returned no address" });
+  const seen = new Set<string>();
+  const addresses = answers.filter((answer) => !seen.has(answer.address) && seen.add(answer.address)).map(({ address, family }) => ({ address, family }));
+  return { addresses, dnsMs: stop() };
 }
 
 /** An IP literal as `resolveHost` would answer it, without its turn of the event loop; undefined for a name. */

@@ -19,7 +19,7 @@ export function defaultContext(partial: Partial<ProbeContext> = {}): ProbeContex
     checkId: "",
     timeoutMs: DEFAULT_TIMEOUT_MS,
     lookup: systemLookup,
-    connect: nodeConnect,
+    connect: defaultConnect,
     udpSocket: nodeUdpSocket,
     ...stripUndefined(partial),
   };
@@ -35,7 +35,8 @@ const literalFirstLookup = ((hostname: string, options: dns.LookupOptions | numb
   else dns.lookup(hostname, options as dns.LookupOptions, callback as never);
 }) as unknown as typeof dns.lookup;
 
-const nodeConnect: ProbeContext["connect"] = ({ host, port, localAddress }) => net.connect(localAddress ? { host, port, localAddress } : { host, port });
+/** node's own `net.connect`, the default `ctx.connect` (a scan that sees it may use node's TCP handles directly). */
+export const defaultConnect: ProbeContext["connect"] = ({ host, port, localAddress }) => net.connect(localAddress ? { host, port, localAddress } : { host, port });
 const nodeUdpSocket: ProbeContext["udpSocket"] = (type) => dgram.createSocket({ type, lookup: literalFirstLookup });
 
 /** A lookup error with the code a prober maps to an outcome (ENOTFOUND, ETIMEOUT, …). */
