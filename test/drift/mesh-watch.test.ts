@@ -14,7 +14,6 @@ import { seedsDir } from "../../packages/core/src/catalog/builtin-sources.js";
 const seeds = seedsDir();
 const SEED = seeds ? readFileSync(join(seeds, "002_851f36d376a74170.txt"), "utf8") : "";
 /** The vendor drops the first login.strongdm.com row (the US tab). */
-/** The vendor drops the first login.strongdm.com row (the US tab). */
 const CHANGED = SEED.replace(/^\| login\.strongdm\.com .*\n/m, "");
 
 interface DriftBody {
