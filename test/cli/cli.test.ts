@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -175,7 +175,7 @@ describe("probemesh status (against a real HTTP server on loopback)", () => {
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const down = await run(["status", "--api", `http://127.0.0.1:${port}`]);
     expect(down.code).toBe(1);
-    expect(down.stderr).toMatch(/cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
+    expect(down.stderr).toBe(`probemesh: cannot reach http://127.0.0.1:${port} (ECONNREFUSED: connection refused: nothing listens there (is the API running?))\n`);
     const bad = await run(["status", "--api", "not a url"]);
     expect(bad.code).toBe(2);
     oneLine(bad.stderr);
@@ -183,6 +183,11 @@ describe("probemesh status (against a real HTTP server on loopback)", () => {
 });
 
 describe("dispatcher", () => {
+  it("prints the package version for --version", async () => {
+    const { version } = JSON.parse(readFileSync(new URL("../../packages/cli/package.json", import.meta.url), "utf8")) as { version: string };
+    for (const flag of ["--version", "-V"]) expect(await run([flag])).toEqual({ code: 0, stdout: `probemesh ${version}\n`, stderr: "" });
+  });
+
   it("routes check to its command: bad target → exit 2 in one line, closed loopback port → exit 1", async () => {
     const bad = await run(["check", "not a target"]);
     expect(bad.code).toBe(2);
@@ -201,7 +206,16 @@ describe("dispatcher", () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/probemesh <command>/);
     expect((await run(["plan", "--help"])).stdout).toMatch(/plan --product <id>/);
-    for (const argv of [[], ["frobnicate"]]) {
+    for (const [command, own] of [["catalog", /catalog diff <old> <new>/], ["plan", /--set KEY=VALUE +a placeholder value/], ["check", /--junit <file> +also write a JUnit/], ["import", /--overrides <file>/], ["status", /--api <url> +the probemesh API/], ["cost", /--checks-per-minute <n>/]] as const) {
+      for (const argv of [[command, "--help"], [command, "-h"], ["help", command]]) {
+        const r = await run(argv);
+        expect([r.code, r.stderr], argv.join(" ")).toEqual([0, ""]);
+        expect(r.stdout, argv.join(" ")).toMatch(own);
+        expect(r.stdout).toMatch(/^usage: probemesh /);
+        expect(r.stdout).toMatch(/exit codes: /);
+      }
+    }
+    for (const argv of [[], ["frobnicate"], ["toString"]]) {
       const r = await run(argv);
       expect(r.code).toBe(2);
       oneLine(r.stderr);

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { processIO, UsageError, type CliIO, type Command } from "./io.js";
 import { catalog } from "./commands/catalog.js";
 import { check } from "./commands/check.js";
@@ -20,10 +21,19 @@ export const USAGE = `usage: probemesh <command> [options]
        [--slowest-check-ms n] [--arch arm64|x86_64] [--json]
                                             monthly AWS estimate, itemised (README's cost table)
 
+\`probemesh <command> --help\` explains a command; \`probemesh --version\` prints the version.
 exit codes: 0 ok, 1 a required check failed / something changed, 2 bad usage or input
 `;
 
+/** The CLI package's version, from its package.json. */
+export const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+
 const COMMANDS: Record<string, Command> = { catalog, plan, check, import: importCommand, status, cost };
+
+/** The command called `name`; never an inherited property such as "toString". */
+function commandNamed(name: string | undefined): Command | undefined {
+  return name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+}
 
 /** Names of errors that mean bad usage or bad input: one line on stderr, exit 2. */
 const INPUT_ERRORS = new Set(["UsageError", "PlanError", "ProfileError", "CatalogError", "ImportError", "UnknownProductError", "InvalidTargetError"]);
@@ -37,14 +47,19 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   });
   try {
     if (name === "--help" || name === "-h" || name === "help") {
-      io.stdout.write(USAGE);
+      const about = commandNamed(args[0]);
+      io.stdout.write(about?.help ?? USAGE);
+      return 0;
+    }
+    if (name === "--version" || name === "-V" || name === "version") {
+      io.stdout.write(`probemesh ${VERSION}\n`);
       return 0;
     }
     if (name === undefined) throw new UsageError("no command given (try: probemesh --help)");
-    const command = COMMANDS[name];
+    const command = commandNamed(name);
     if (!command) throw new UsageError(`unknown command "${name}" (valid: ${Object.keys(COMMANDS).join(", ")})`);
     if (args.includes("--help") || args.includes("-h")) {
-      io.stdout.write(USAGE);
+      io.stdout.write(command.help ?? USAGE);
       return 0;
     }
     return await command(args, io);

@@ -13,7 +13,16 @@ export class UsageError extends Error {
 }
 
 /** A command: parses its own arguments, returns the process exit code. */
-export type Command = (args: string[], io: CliIO) => Promise<number>;
+export interface Command {
+  (args: string[], io: CliIO): Promise<number>;
+  /** What `probemesh <command> --help` prints. */
+  readonly help?: string;
+}
+
+/** A command with its `--help` text. */
+export function command(help: string, run: (args: string[], io: CliIO) => Promise<number>): Command {
+  return Object.assign(run, { help });
+}
 
 /** The real process streams. */
 export function processIO(): CliIO {

@@ -1,13 +1,27 @@
 import { getCatalog, listProducts, type Catalog } from "@probemesh/core/catalog";
 import { diffCatalogs, formatDiff, isUnchanged } from "@probemesh/core/diff";
-import { UsageError, type CliIO, type Command } from "../io.js";
+import { command, UsageError, type CliIO } from "../io.js";
 import { columns, parse } from "./args.js";
 import { loadCatalog as load } from "./catalog-source.js";
 
 const USAGE = "probemesh catalog list|show <product>|diff <old> <new> [--json]";
 
+const HELP = `usage: probemesh catalog list [--json]
+       probemesh catalog show <product | catalog.json | vendor page> [--json]
+       probemesh catalog diff <old> <new> [--json]
+
+  list    the built-in products with their vendor geographies and requirement counts
+  show    a product's requirements per component, each with its source line
+  diff    requirements added, removed or changed between two catalogs
+          (product ids, catalog JSON files or vendor pages, imported on the fly)
+
+  --json  machine-readable output
+
+exit codes: 0 ok (diff: no changes), 1 diff found changes, 2 bad usage or input
+`;
+
 /** `probemesh catalog list|show|diff`. */
-export const catalog: Command = async (args, io) => {
+export const catalog = command(HELP, async (args, io) => {
   const { values, positionals } = parse(args, { json: { type: "boolean" } }, USAGE);
   const [sub, ...rest] = positionals;
   const json = values.json === true;
@@ -15,7 +29,7 @@ export const catalog: Command = async (args, io) => {
   if (sub === "show" && rest.length === 1) return show(io, await load(io, rest[0]!), json);
   if (sub === "diff" && rest.length === 2) return diff(io, rest[0]!, rest[1]!, json);
   throw new UsageError(`usage: ${USAGE}`);
-};
+});
 
 function list(io: CliIO, json: boolean): number {
   const products = listProducts();

@@ -2,10 +2,13 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closedTcpPort, closedUdpPort, dnsResponder, tcpListener, udpSink, type Listening } from "@probemesh/core/probers/test-servers";
 import { main } from "../index.js";
+import { validateJUnit } from "../junit/xmllint.js";
 import type { CliIO } from "../io.js";
 
 interface Run {
@@ -88,14 +91,40 @@ describe("probemesh check", () => {
     expect(run.code).toBe(1);
     const xml = await readFile(join(dir, file), "utf8");
     expect(XMLValidator.validate(xml)).toBe(true);
+    expect(await validateJUnit(xml)).toMatchObject({ valid: true });
     const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(xml) as {
-      testsuites: { tests: string; failures: string; skipped: string; testsuite: { name: string; testcase: { name: string; failure?: { type: string }; skipped?: unknown }[] } };
+      testsuites: { tests: string; failures: string; testsuite: { name: string; skipped: string; testcase: { name: string; failure?: { type: string }; skipped?: unknown }[] } };
     };
-    expect(doc.testsuites).toMatchObject({ tests: "3", failures: "1", skipped: "1" });
+    expect(doc.testsuites).toMatchObject({ tests: "3", failures: "1" });
+    expect(doc.testsuites.testsuite.skipped).toBe("1");
     const cases = doc.testsuites.testsuite.testcase;
     expect(cases.map((c) => c.name)).toEqual([`tcp://127.0.0.1:${open.port}`, `tcp://127.0.0.1:${closedPort}`, `udp://127.0.0.1:${sink.port}?payload=3c26`]);
     expect(cases[1]!.failure!.type).toBe("tcp_refused");
     expect(cases[2]!.skipped).toBeDefined();
+  });
+
+  it("checks the --junit path before probing anything: a missing directory is exit 2 in one line", async () => {
+    let connections = 0;
+    const counting = createServer((socket) => {
+      connections += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => counting.listen(0, "127.0.0.1", resolve));
+    const port = (counting.address() as AddressInfo).port;
+    try {
+      const missing = await cli([`tcp://127.0.0.1:${port}`, "--junit", "/nonexistent/dir/x.xml"]);
+      expect(missing).toEqual({ code: 2, stdout: "", stderr: "probemesh: --junit /nonexistent/dir/x.xml: directory /nonexistent/dir does not exist\n" });
+      const directory = await cli([`tcp://127.0.0.1:${port}`, "--junit", "."]);
+      expect([directory.code, directory.stderr]).toEqual([2, "probemesh: --junit .: is a directory, not a file\n"]);
+      await writeFile(join(dir, "plain-file"), "");
+      const underFile = await cli([`tcp://127.0.0.1:${port}`, "--junit", "plain-file/x.xml"]);
+      expect(underFile.code).toBe(2);
+      expect(underFile.stderr).toMatch(/plain-file is not a directory/);
+      // The command has returned: any probe would have connected by now.
+      expect(connections).toBe(0);
+    } finally {
+      await new Promise<void>((resolve) => counting.close(() => resolve()));
+    }
   });
 
   it("plans a product through a chosen resolver and never probes a placeholder", async () => {

@@ -1,12 +1,12 @@
-import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { checkIdOf, loadProfile, plan as expand, type Check, type PlanResult, type Profile, type ProbeResult } from "@probemesh/core";
 import { runChecks } from "@probemesh/core/engine";
 import { dnsLookup, type ProbeContext } from "@probemesh/core/probers";
 import { formatTarget, InvalidTargetError, parseTarget } from "@probemesh/core/target";
-import { UsageError, type CliIO, type Command } from "../io.js";
+import { command, UsageError, type CliIO } from "../io.js";
 import { toJUnit } from "../junit/index.js";
 import { columns, parse, parseSets } from "./args.js";
+import { writableOutput, writeOutput } from "./output.js";
 
 const USAGE =
   "probemesh check [<target>…] [--product <id> --geo g --set K=V…] [--profile file] [--json | --junit file] " +
@@ -15,12 +15,33 @@ const DEFAULT_TIMEOUT_MS = 5000;
 const DEFAULT_CONCURRENCY = 20;
 const REGION = "local";
 
+const HELP = `usage: probemesh check [<target>…] [--product <id> --geo g --set K=V…] [--profile file]
+                      [--json | --junit file] [--timeout ms] [--concurrency n]
+                      [--expect-blocked <target>]… [--resolver ip:port] [--strict]
+
+Probes targets from this machine, now: the targets given, and/or the checks a product or profile plans.
+Targets: tcp://host:443, tcp://host:64535-65535, tls://host:443, https://host/path, dns://server/name?type=A,
+udp://host:53?payload=hex, icmp://host; ?expect=blocked makes any of them a negative test.
+
+  --product <id> --geo g --set K=V   check what a product's catalog requires (see probemesh plan)
+  --profile <file>                   check what a profile plans (and its targets)
+  --json                             results and a summary as JSON on stdout
+  --junit <file>                     also write a JUnit XML report (its directory must exist)
+  --timeout <ms>                     per-probe time budget (default ${DEFAULT_TIMEOUT_MS})
+  --concurrency <n>                  probes in flight at once (default ${DEFAULT_CONCURRENCY})
+  --expect-blocked <target>          a target that must NOT be reachable (repeatable)
+  --resolver <ip:port>               ask this DNS server instead of the system's
+  --strict                           an inconclusive result (e.g. UDP silence) fails the run
+
+exit codes: 0 every required check passed, 1 one failed, 2 bad usage or input
+`;
+
 /**
  * `probemesh check`: probes raw targets and/or the checks a product or profile plans, from here.
  * Exit 0 when every required check passes (inconclusive ones too unless --strict), 1 when one fails,
  * 2 on bad usage or input.
  */
-export const check: Command = async (args, io) => {
+export const check = command(HELP, async (args, io) => {
   const { values, positionals } = parse(
     args,
     {
@@ -43,6 +64,8 @@ export const check: Command = async (args, io) => {
   const timeoutMs = positiveInt(values.timeout, "--timeout", DEFAULT_TIMEOUT_MS, 600_000);
   const concurrency = positiveInt(values.concurrency, "--concurrency", DEFAULT_CONCURRENCY, 10_000);
   if ((values.geo || values.set) && !values.product && !values.profile) throw new UsageError("--geo and --set need --product or --profile");
+  // Checked before anything is probed: a report that cannot be written is bad input, not a late surprise.
+  const junitPath = values.junit !== undefined ? await writableOutput(io, values.junit, "--junit") : undefined;
 
   const profile = values.profile ? await loadProfile(resolve(io.cwd, values.profile)) : undefined;
   const planned = values.product || profile ? planChecks(values.product, values.geo, parseSets(values.set), profile) : undefined;
@@ -69,11 +92,9 @@ export const check: Command = async (args, io) => {
     printTable(io, results, checks, planned);
     io.stdout.write(`${verdict.line}\n`);
   }
-  if (values.junit !== undefined) {
-    await writeFile(resolve(io.cwd, values.junit), toJUnit(results, { checks, startedAt }));
-  }
+  if (junitPath !== undefined) await writeOutput(junitPath, toJUnit(results, { checks, startedAt }), "--junit");
   return verdict.failed ? 1 : 0;
-};
+});
 
 function planChecks(product: string | undefined, geo: string | undefined, set: Record<string, string>, profile: Profile | undefined): PlanResult {
   return expand({ ...(product ? { product } : {}), ...(geo ? { geo } : {}), set, ...(profile ? { profile } : {}) });

@@ -2,7 +2,7 @@ import { ARCHITECTURES, DEFAULT_ARCHITECTURE, estimateCost, renderCost, type Arc
 import { plan } from "@probemesh/core/plan";
 import { loadProfile } from "@probemesh/core/profile";
 import { resolve } from "node:path";
-import { UsageError, type Command } from "../io.js";
+import { command, UsageError } from "../io.js";
 import { parse } from "./args.js";
 
 const USAGE = "probemesh cost [--profile file | --checks-per-minute n] [--regions n] [--interval s] [--slowest-check-ms n] [--arch arm64|x86_64] [--json]";
@@ -10,11 +10,27 @@ const USAGE = "probemesh cost [--profile file | --checks-per-minute n] [--region
 /** The README's workload: 100 checks a minute from the three default regions. */
 export const DEFAULT_WORKLOAD = { checksPerMinute: 100, regions: 3, intervalS: 60 } as const;
 
+const HELP = `usage: ${USAGE}
+
+Estimates the monthly AWS bill (Lambda, DynamoDB on-demand, scheduler, queues), itemised with its
+arithmetic from one dated price table: for a profile's plan, or for a number of checks a minute.
+
+  --profile <file>          price what this profile plans (its regions and interval too)
+  --checks-per-minute <n>   price n checks a minute instead (default ${DEFAULT_WORKLOAD.checksPerMinute})
+  --regions <n>             probe regions (default ${DEFAULT_WORKLOAD.regions}, or the profile's)
+  --interval <s>            scheduler interval in whole minutes, as seconds (default ${DEFAULT_WORKLOAD.intervalS})
+  --slowest-check-ms <n>    the slowest check's duration, for the Lambda time of a round
+  --arch arm64|x86_64       Lambda architecture (default ${DEFAULT_ARCHITECTURE})
+  --json                    { monthlyUsd, perMillionChecksUsd, items: [{ name, arithmetic, monthlyUsd }] }
+
+exit codes: 0 ok, 2 bad usage or input
+`;
+
 /**
  * `probemesh cost`: the monthly AWS estimate for a profile's plan (or a number of checks a minute),
  * itemised from published prices, the store's item sizes and the duration model (core/cost).
  */
-export const cost: Command = async (args, io) => {
+export const cost = command(HELP, async (args, io) => {
   const { values, positionals } = parse(
     args,
     { profile: { type: "string" }, "checks-per-minute": { type: "string" }, regions: { type: "string" }, interval: { type: "string" }, arch: { type: "string" }, "slowest-check-ms": { type: "string" }, json: { type: "boolean" } },
@@ -44,7 +60,7 @@ export const cost: Command = async (args, io) => {
   const estimate = estimateCost(workload);
   io.stdout.write(values.json ? `${JSON.stringify(estimate, null, 2)}\n` : renderCost(estimate));
   return 0;
-};
+});
 
 function whole(raw: string, flag: string, min: number, max: number): number {
   if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, not "${raw}"`);

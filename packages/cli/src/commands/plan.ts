@@ -1,14 +1,29 @@
 import { plan as expand, type PlanResult } from "@probemesh/core/plan";
 import { loadProfile } from "@probemesh/core/profile";
 import { resolve } from "node:path";
-import { UsageError, type CliIO, type Command } from "../io.js";
+import { command, UsageError, type CliIO } from "../io.js";
 import { columns, parse, parseSets } from "./args.js";
 import { loadCatalog } from "./catalog-source.js";
 
 const USAGE = "probemesh plan --product <id> [--geo g] [--set KEY=VALUE]… [--profile file] [--catalog file] [--json]";
 
+const HELP = `usage: ${USAGE}
+
+Expands a product's catalog (or a profile) into the concrete checks that would be probed.
+A requirement whose placeholder has no value is listed as "needs KEY", never probed as a literal.
+
+  --product <id>      built-in product (probemesh catalog list) or the product of --catalog
+  --geo <g>           vendor geography (e.g. eu, us); not a probe region
+  --set KEY=VALUE     a placeholder value (repeatable), e.g. --set CONTROL_PLANE_ID=abc
+  --profile <file>    a profile (JSON or YAML): products, geo, values, customer hosts
+  --catalog <file>    a catalog JSON file or a vendor page instead of the built-in one
+  --json              machine-readable output: { checks, needs, skipped }
+
+exit codes: 0 ok, 2 bad usage or input
+`;
+
 /** `probemesh plan`: catalog × geo × values → checks, needs, skipped. */
-export const plan: Command = async (args, io) => {
+export const plan = command(HELP, async (args, io) => {
   const { values, positionals } = parse(
     args,
     { product: { type: "string" }, geo: { type: "string" }, set: { type: "string", multiple: true }, profile: { type: "string" }, catalog: { type: "string" }, json: { type: "boolean" } },
@@ -29,7 +44,7 @@ export const plan: Command = async (args, io) => {
   if (values.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else printPlan(io, result);
   return 0;
-};
+});
 
 function printPlan(io: CliIO, result: PlanResult): void {
   io.stdout.write(`${result.checks.length} checks, ${result.needs.length} need values, ${result.skipped.length} skipped\n`);

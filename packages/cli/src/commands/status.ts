@@ -1,9 +1,22 @@
 import * as v from "valibot";
-import { UsageError, type CliIO, type Command } from "../io.js";
+import { command, UsageError, type CliIO } from "../io.js";
 import { columns, parse } from "./args.js";
+import { ConnectionError, getJson } from "./http.js";
 
 const USAGE = "probemesh status [--api url] [--json]";
 const DEFAULT_API = "http://127.0.0.1:8787";
+const TIMEOUT_MS = 10_000;
+
+const HELP = `usage: ${USAGE}
+
+Prints the overall verdict per check (up | degraded | down | unknown) and each probe region's
+state, as the API's GET /v1/status reports them.
+
+  --api <url>   the probemesh API (default $PROBEMESH_API, else ${DEFAULT_API})
+  --json        the API's answer as JSON
+
+exit codes: 0 ok, 1 the API could not be reached or answered an error, 2 bad usage
+`;
 
 const StatusSchema = v.object({
   generatedAt: v.string(),
@@ -21,7 +34,7 @@ const StatusSchema = v.object({
 });
 
 /** `probemesh status`: the API's overall verdict per check (GET {api}/v1/status). */
-export const status: Command = async (args, io) => {
+export const status = command(HELP, async (args, io) => {
   const { values, positionals } = parse(args, { api: { type: "string" }, json: { type: "boolean" } }, USAGE);
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}" (usage: ${USAGE})`);
   const base = values.api ?? io.env.PROBEMESH_API ?? DEFAULT_API;
@@ -33,17 +46,17 @@ export const status: Command = async (args, io) => {
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`--api: must be http(s), got ${url.protocol}`);
 
-  let response: Response;
+  let response: Awaited<ReturnType<typeof getJson>>;
   try {
-    response = await fetch(url, { headers: { accept: "application/json" }, signal: AbortSignal.timeout(10_000) });
+    response = await getJson(url, TIMEOUT_MS);
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-    io.stderr.write(`probemesh: cannot reach ${url.origin} (${cause})\n`);
+    if (!(error instanceof ConnectionError)) throw error;
+    io.stderr.write(`probemesh: cannot reach ${url.origin} (${error.message})\n`);
     return 1;
   }
-  const body: unknown = await response.json().catch(() => undefined);
-  if (!response.ok) {
-    const message = (body as { error?: { message?: string } } | undefined)?.error?.message ?? response.statusText;
+  const body = response.body;
+  if (response.status < 200 || response.status > 299) {
+    const message = (body as { error?: { message?: string } } | undefined)?.error?.message ?? (response.statusText || "no error message");
     io.stderr.write(`probemesh: ${url.href} answered ${response.status}: ${message}\n`);
     return 1;
   }
@@ -55,7 +68,7 @@ export const status: Command = async (args, io) => {
   if (values.json) io.stdout.write(`${JSON.stringify(parsed.output, null, 2)}\n`);
   else printStatus(io, parsed.output);
   return 0;
-};
+});
 
 function printStatus(io: CliIO, s: v.InferOutput<typeof StatusSchema>): void {
   const { up, degraded, down, unknown } = s.summary;

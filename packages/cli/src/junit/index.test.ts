@@ -2,6 +2,7 @@ import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import type { ProbeResult } from "@probemesh/core";
 import { toJUnit } from "./index.js";
+import { validateJUnit } from "./xmllint.js";
 
 const result = (overrides: Partial<ProbeResult>): ProbeResult => ({
   checkId: "c",
@@ -27,9 +28,10 @@ describe("toJUnit", () => {
     );
     expect(XMLValidator.validate(xml)).toBe(true);
     const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", processEntities: true }).parse(xml) as {
-      testsuites: { tests: string; failures: string; skipped: string; testsuite: { name: string; testcase: { name: string; classname: string; failure?: { "#text": string; message: string } }; skipped?: string }[] };
+      testsuites: { tests: string; failures: string; skipped?: string; testsuite: { name: string; testcase: { name: string; classname: string; failure?: { "#text": string; message: string } }; skipped?: string }[] };
     };
-    expect(doc.testsuites).toMatchObject({ tests: "2", failures: "1", skipped: "1" });
+    expect(doc.testsuites).toMatchObject({ tests: "2", failures: "1" });
+    expect(doc.testsuites.skipped).toBeUndefined();
     const [kong, strongdm] = doc.testsuites.testsuite;
     expect(kong!.name).toBe("kong-konnect");
     expect(kong!.testcase.name).toBe('https://h/?q=<x>&y="1" (Vendor "A" <api> & co)');
@@ -38,6 +40,24 @@ describe("toJUnit", () => {
     expect(kong!.testcase.failure!["#text"]).toContain("</failure>]]>");
     expect(kong!.testcase.failure!["#text"]).not.toContain("\u0001");
     expect(strongdm!.name).toBe("strongdm");
+    expect(strongdm!.skipped).toBe("1");
+  });
+
+  it("is valid against the Jenkins xunit plugin's junit-10 schema (xmllint), which refuses testsuites@skipped", async () => {
+    const xml = toJUnit(
+      [
+        result({ checkId: "a", status: "fail", outcome: "tcp_refused", detail: { errno: "ECONNREFUSED" } }),
+        result({ checkId: "b", status: "inconclusive", outcome: "udp_no_reply", kind: "udp", target: "udp://h:53" }),
+        result({ checkId: "c", durationMs: 1234.5678 }),
+      ],
+      { checks: [{ checkId: "a", target: "tcp://h:1", product: "strongdm" }], startedAt: new Date("2026-01-02T03:04:05.678Z") },
+    );
+    expect(await validateJUnit(xml)).toEqual({ valid: true, errors: expect.stringContaining("validates") });
+    expect(await validateJUnit(toJUnit([]))).toMatchObject({ valid: true });
+    const withTotalSkipped = xml.replace('<testsuites name="probemesh"', '<testsuites name="probemesh" skipped="1"');
+    const refused = await validateJUnit(withTotalSkipped);
+    expect(refused.valid).toBe(false);
+    expect(refused.errors).toMatch(/attribute 'skipped' is not allowed/);
   });
 
   it("writes an empty but valid report when there are no results", () => {

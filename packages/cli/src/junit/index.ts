@@ -10,8 +10,9 @@ export interface JUnitOptions {
 }
 
 /**
- * JUnit XML for CI: one `<testsuite>` per product (or "targets"), one `<testcase>` per result;
- * fail → `<failure>`, inconclusive → `<skipped>` (it is not a pass). All text is escaped.
+ * JUnit XML for CI, valid against the Jenkins xunit plugin's junit-10.xsd: one `<testsuite>` per product
+ * (or "targets"), one `<testcase>` per result; fail → `<failure>`, inconclusive → `<skipped>` (it is not
+ * a pass). All text is escaped.
  */
 export function toJUnit(results: ProbeResult[], options: JUnitOptions = {}): string {
   const byId = new Map((options.checks ?? []).map((check) => [check.checkId, check]));
@@ -22,7 +23,9 @@ export function toJUnit(results: ProbeResult[], options: JUnitOptions = {}): str
   }
   const timestamp = (options.startedAt ?? new Date()).toISOString().replace(/\.\d{3}Z$/, "");
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  lines.push(`<testsuites ${attributes({ name: options.name ?? "probemesh", ...counts(results) })}>`);
+  // junit-10.xsd (Jenkins xunit) allows `skipped` on <testsuite> only, not on <testsuites>.
+  const { skipped: _perSuiteOnly, ...totals } = counts(results);
+  lines.push(`<testsuites ${attributes({ name: options.name ?? "probemesh", ...totals })}>`);
   for (const [suite, members] of suites) {
     lines.push(`  <testsuite ${attributes({ name: suite, ...counts(members), timestamp })}>`);
     for (const result of members) lines.push(...testcase(result, byId.get(result.checkId)));

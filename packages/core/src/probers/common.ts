@@ -155,10 +155,15 @@ export function literalAddress(host: string): { address: string; family: 4 | 6 }
   return family ? { address: host, family: family === 6 ? 6 : 4 } : undefined;
 }
 
-/** NXDOMAIN ≠ timeout ≠ anything else. */
+/**
+ * NXDOMAIN ≠ timeout ≠ anything else, from the resolver's own error: only a resolver that waited and
+ * heard nothing (c-ares ETIMEOUT) is a timeout. getaddrinfo's EAI_AGAIN ("temporary failure") also
+ * comes at once from a SERVFAIL or an unreachable resolver, so it is a dns_error (errno kept in
+ * detail); running out of the probe's own budget is a dns_timeout wherever it happens.
+ */
 export function lookupOutcome(code: string | undefined): Outcome {
   if (code === "ENOTFOUND") return "dns_nxdomain";
-  if (code === "ETIMEOUT" || code === "ETIMEDOUT" || code === "EAI_AGAIN") return "dns_timeout";
+  if (code === "ETIMEOUT" || code === "ETIMEDOUT") return "dns_timeout";
   return "dns_error";
 }
 

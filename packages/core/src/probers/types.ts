@@ -6,7 +6,7 @@ import type { Target } from "../target/index.js";
 /**
  * Resolves a host name to addresses. Every name resolution of every prober goes through it, so the lab
  * DNS, the SSRF guard and tests can inject their own. Reject with an error whose `code` is `ENOTFOUND`
- * (NXDOMAIN), `ETIMEOUT`/`EAI_AGAIN` (timeout) or anything else (dns_error).
+ * (NXDOMAIN), `ETIMEOUT` (the resolver heard nothing: timeout) or anything else, `EAI_AGAIN` included (dns_error).
  */
 export type LookupFn = (hostname: string) => Promise<{ address: string; family: 4 | 6 }[]>;
 
