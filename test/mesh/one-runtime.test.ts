@@ -41,6 +41,7 @@ function effects(runtime: Runtime) {
     thresholds: settings.thresholds,
     quorum: settings.quorum ?? null,
     probe: [settings.probeTimeoutMs, settings.probeConcurrency],
+    storeShards: settings.storeShards,
     watchIntervalS: settings.watchIntervalS,
     labGeos: settings.labGeos,
   };
@@ -81,6 +82,7 @@ describe("one runtime: npm start wires what Lambda wires", () => {
       PROBEMESH_QUORUM: "1",
       PROBEMESH_FAIL_THRESHOLD: "1",
       PROBEMESH_RECOVER_THRESHOLD: "3",
+      PROBEMESH_STORE_SHARDS: "8",
       PROBEMESH_PROBE_TIMEOUT_MS: "1500",
       PROBEMESH_PROBE_CONCURRENCY: "8",
       PROBEMESH_ALERT_WEBHOOK: "https://hooks.example.test/alerts",
@@ -98,7 +100,7 @@ describe("one runtime: npm start wires what Lambda wires", () => {
 
   it("sets every README variable in this test (a new variable needs a line here)", () => {
     const documented = readmeVariables();
-    expect(documented.length).toBeGreaterThanOrEqual(17);
+    expect(documented.length).toBeGreaterThanOrEqual(18);
     expect(documented.filter((name) => !(name in env))).toEqual([]);
   });
 
@@ -111,6 +113,7 @@ describe("one runtime: npm start wires what Lambda wires", () => {
       thresholds: { fail: 1, recover: 3 },
       quorum: 1,
       probe: [1500, 8],
+      storeShards: 8,
       watchIntervalS: 3600,
       labGeos: { "kong-konnect": ["au"], strongdm: ["uk"] },
     });

@@ -21,6 +21,7 @@ import type { HistoryBucket, HistoryQuery, Store, Thresholds, WriteSummary } fro
 
 export type * from "./types.js";
 export { TABLE_SCHEMA } from "./schema.js";
+export { shardOf } from "./keys.js";
 export { ensureTable } from "./table.js";
 export { isStoreUnavailable, StoreInputError, StoreWriteError, type RetryOptions } from "./retry.js";
 export { itemBytes, readUnitsOf, roundItems, writeUnitsOf, type RoundItems } from "./size.js";

@@ -74,6 +74,9 @@ export interface RegionHeartbeat {
   ok: boolean;
   error?: string;
   checks?: number;
+  /** Invocations the round was split into, and how many of them did not answer (their checks go stale). */
+  shards?: number;
+  failedShards?: number;
 }
 
 export interface ProbeRequest {

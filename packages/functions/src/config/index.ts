@@ -49,6 +49,8 @@ export interface Settings {
   quorum?: number;
   /** Failures / passes in a row that turn a region's check down / up again. */
   thresholds: Thresholds;
+  /** State shards per region in the store (PROBEMESH_STORE_SHARDS; raise before a region passes ~20,000 checks). */
+  storeShards: number;
   /** Budget of one probe and checks in flight per probe invocation. */
   probeTimeoutMs: number;
   probeConcurrency: number;
@@ -107,6 +109,7 @@ export function loadSettings(env: Env = process.env): Settings {
       fail: integer(env, "PROBEMESH_FAIL_THRESHOLD", 2, 1, 100),
       recover: integer(env, "PROBEMESH_RECOVER_THRESHOLD", 2, 1, 100),
     },
+    storeShards: integer(env, "PROBEMESH_STORE_SHARDS", 4, 1, 256),
     probeTimeoutMs: integer(env, "PROBEMESH_PROBE_TIMEOUT_MS", 5000, 100, 60_000),
     probeConcurrency: integer(env, "PROBEMESH_PROBE_CONCURRENCY", 32, 1, 1024),
     awsRegion: nonEmpty(env.AWS_REGION),

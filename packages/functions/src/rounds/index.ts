@@ -3,6 +3,7 @@ import type { MaintenanceWindow } from "@probemesh/core/maintenance";
 import { isStoreUnavailable, type Incident, type Store } from "@probemesh/core/store";
 import type { ProbeInvocation, ProbeSummary } from "../invoke/payloads.js";
 import type { Runtime } from "../runtime/index.js";
+import { planShards, type ShardPlanOptions } from "./shards.js";
 
 /** What the scheduler hands to the alert hook after each evaluation. */
 export interface IncidentTransitions {
@@ -24,16 +25,30 @@ export interface RoundDeps {
   /** A region silent for longer than this is stale (counts as unknown, never as down). */
   staleAfterMs: number;
   quorum?: number;
+  /** How a region's plan is split into invocations (absent: one invocation per region). */
+  sharding?: Omit<ShardPlanOptions, "budgetMs">;
   /** The profile's maintenance windows: probing and storage go on, alerts inside them are held back. */
   maintenance?: readonly MaintenanceWindow[];
   now?: () => Date;
+}
+
+/** One region's part of a round: its invocations' summaries added up. */
+export interface RegionRound {
+  region: string;
+  /** At least one invocation answered. */
+  ok: boolean;
+  summary?: ProbeSummary;
+  error?: string;
+  /** Invocations the region's plan was split into, and those that failed or timed out (their checks go stale, never down). */
+  shards: number;
+  failedShards: number;
 }
 
 export interface RoundReport {
   roundId: string;
   at: string;
   checks: number;
-  regions: Array<{ region: string; ok: boolean; summary?: ProbeSummary; error?: string }>;
+  regions: RegionRound[];
   opened: number;
   resolved: number;
   /** Set when the store could not take the round's heartbeats or evaluation (results were spooled by the probe functions). */
@@ -41,7 +56,8 @@ export interface RoundReport {
 }
 
 /**
- * One scheduled round: fan the checks out to every region's probe function in parallel, record
+ * One scheduled round: split the plan into invocations sized by time (shards.ts) and fan them
+ * out to every region's probe function in parallel, record
  * each region's heartbeat (a region that does not answer is recorded as not ok — its checks go
  * stale, they are never written as failures), then evaluate verdicts and hand incident
  * transitions to the alert hook.
@@ -62,17 +78,23 @@ export async function runRound(deps: RoundDeps, roundId?: string): Promise<Round
       storeError ??= (error as Error).message;
     }
   };
+  const plans = deps.sharding ? planShards(checks, { ...deps.sharding, budgetMs: deps.roundDeadlineMs }) : [checks];
   const regions = await Promise.all(
-    deps.regions.map(async (region) => {
-      try {
-        const summary = await deps.runProbe({ region, roundId: id, checks, deadlineMs: deps.roundDeadlineMs });
-        await tolerate(() => deps.store.recordHeartbeat({ region, roundId: id, at: now().toISOString(), ok: true, checks: summary.checks }));
-        return { region, ok: true, summary };
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        await tolerate(() => deps.store.recordHeartbeat({ region, roundId: id, at: now().toISOString(), ok: false, error: message.slice(0, 500) }));
-        return { region, ok: false, error: message };
+    deps.regions.map(async (region): Promise<RegionRound> => {
+      const outcomes = await Promise.allSettled(plans.map((plan) => deps.runProbe({ region, roundId: id, checks: plan, deadlineMs: deps.roundDeadlineMs })));
+      const answered = outcomes.flatMap((o) => (o.status === "fulfilled" ? [o.value] : []));
+      const errors = outcomes.flatMap((o) => (o.status === "rejected" ? [o.reason instanceof Error ? o.reason.message : String(o.reason)] : []));
+      const shards = { shards: plans.length, failedShards: errors.length };
+      const error = errors.length > 0 ? `${errors.length} of ${plans.length} invocations failed: ${errors[0]}`.slice(0, 500) : undefined;
+      if (answered.length === 0) {
+        await tolerate(() => deps.store.recordHeartbeat({ region, roundId: id, at: now().toISOString(), ok: false, error: error ?? "no invocation", ...shards }));
+        return { region, ok: false, ...(error ? { error } : {}), ...shards };
       }
+      const summary = addSummaries(region, id, answered);
+      await tolerate(() =>
+        deps.store.recordHeartbeat({ region, roundId: id, at: now().toISOString(), ok: true, checks: summary.checks, ...(error ? { error } : {}), ...shards }),
+      );
+      return { region, ok: true, summary, ...(error ? { error } : {}), ...shards };
     }),
   );
   let evaluation = { opened: [] as Incident[], resolved: [] as Incident[], alerts: { opened: [] as Incident[], resolved: [] as Incident[] } };
@@ -106,6 +128,23 @@ export async function runRound(deps: RoundDeps, roundId?: string): Promise<Round
   };
 }
 
+/** One region's invocation summaries as one. */
+function addSummaries(region: string, roundId: string, parts: ProbeSummary[]): ProbeSummary {
+  const sum = (pick: (p: ProbeSummary) => number | undefined) => parts.reduce((n, p) => n + (pick(p) ?? 0), 0);
+  const spooled = sum((p) => p.spooled);
+  const drained = sum((p) => p.drained);
+  return {
+    region,
+    roundId,
+    checks: sum((p) => p.checks),
+    counts: { pass: sum((p) => p.counts.pass), fail: sum((p) => p.counts.fail), inconclusive: sum((p) => p.counts.inconclusive) },
+    unfinished: sum((p) => p.unfinished),
+    ...(spooled ? { spooled } : {}),
+    ...(drained ? { drained } : {}),
+    durationMs: Math.max(...parts.map((p) => p.durationMs)),
+  };
+}
+
 /** The round id of a scheduled event: its scheduled time, so a retried delivery is the same round. */
 export function roundIdOf(event: { time?: unknown }): string | undefined {
   return typeof event.time === "string" && !Number.isNaN(Date.parse(event.time)) ? new Date(event.time).toISOString() : undefined;
@@ -122,6 +161,7 @@ export function roundDepsOf(runtime: Runtime): RoundDeps {
     onTransitions: (transitions) => runtime.alert(transitions),
     roundDeadlineMs: runtime.roundDeadlineMs,
     staleAfterMs: runtime.staleAfterMs,
+    sharding: { concurrency: settings.probeConcurrency, timeoutMs: settings.probeTimeoutMs, storeShards: settings.storeShards },
     ...(runtime.profile?.maintenance ? { maintenance: runtime.profile.maintenance } : {}),
     ...(settings.quorum !== undefined ? { quorum: settings.quorum } : {}),
   };

@@ -78,7 +78,7 @@ export async function createRuntime(settings: Settings, extras: LocalExtras = {}
   const spooling = settings.spoolDir !== undefined || Object.keys(settings.spoolQueues).length > 0;
   // With a spool behind it, a write gives up after about a second and the batch is kept;
   // without one, the store's default retries ride out a restart (at least 8 s).
-  const store = createStore({ client, tableName: settings.tableName, thresholds: settings.thresholds, ...(spooling ? { retry: SPOOLED_RETRY } : {}) });
+  const store = createStore({ client, tableName: settings.tableName, thresholds: settings.thresholds, shards: settings.storeShards, ...(spooling ? { retry: SPOOLED_RETRY } : {}) });
   const spools = new Map<string, Spool>();
   const spoolFor = (region: string): Spool | undefined => {
     let spool = spools.get(region);

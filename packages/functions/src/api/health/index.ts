@@ -21,12 +21,17 @@ export function healthRoutes(deps: AppDeps): Hono {
       (deps.spoolDepth?.() ?? Promise.resolve({})).catch((error: Error) => ({ error: error.message.slice(0, 300) })),
     ]);
     const lastRoundAt = store.reachable ? store.heartbeats.map((h) => h.at).sort().at(-1) ?? null : null;
+    const failedShards = store.reachable
+      ? Object.fromEntries(store.heartbeats.filter((h) => (h.failedShards ?? 0) > 0 || !h.ok).map((h) => [h.region, { failed: h.failedShards ?? h.shards ?? 1, of: h.shards ?? 1, error: h.error ?? null }]))
+      : {};
     const depth = "error" in spool ? null : Object.values(spool as Record<string, number>).reduce((a, b) => a + b, 0);
     const body = {
-      status: store.reachable ? "ok" : "unavailable",
+      // Degraded: some region's last round lost invocations (those checks go stale).
+      status: !store.reachable ? "unavailable" : Object.keys(failedShards).length > 0 ? "degraded" : "ok",
       ...(store.reachable ? {} : { failing: ["store"] }),
       store: store.reachable ? { reachable: true, latencyMs: store.latencyMs } : { reachable: false, latencyMs: store.latencyMs, error: store.error },
       lastRoundAt,
+      failedShards,
       spool: { depth, byRegion: "error" in spool ? null : spool, ...("error" in spool ? { error: spool.error } : {}) },
     };
     return c.json(body, store.reachable ? 200 : 503);
@@ -48,6 +53,6 @@ export const healthDocs: RouteDoc[] = [
     method: "get",
     path: "/healthz",
     summary: "Health: the store reachable, the last round's time, spool depth",
-    responses: { 200: "{ status: ok, store: { reachable, latencyMs }, lastRoundAt, spool: { depth, byRegion } }", 503: "{ status: unavailable, failing: [store], … }" },
+    responses: { 200: "{ status: ok | degraded, store: { reachable, latencyMs }, lastRoundAt, failedShards: { [region]: { failed, of, error } }, spool: { depth, byRegion } }", 503: "{ status: unavailable, failing: [store], … }" },
   },
 ];
