@@ -30,6 +30,39 @@ export const ExpectationRuleSchema = v.pipe(
   v.check((e) => e.expect !== undefined || e.quorum !== undefined || e.alertOn !== undefined, "give at least one of expect, quorum or alertOn"),
 );
 
+const DestinationName = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i, "a destination name of letters, digits, - and _"));
+const SecretName = v.pipe(v.string(), v.regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, "a secret name such as PagerDutyKey (letters, digits, _)"));
+const Names = v.union([v.pipe(v.string(), v.minLength(1), v.maxLength(200)), v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(200))), v.minLength(1), v.maxLength(100))]);
+
+/**
+ * A named alert destination. Its URL (Slack, webhook) or routing key (PagerDuty) is a secret read
+ * at run time by name (`secret`), never written into the profile; `url` may name a non-secret
+ * endpoint (a PagerDuty-compatible receiver, a webhook without a token).
+ */
+export const DestinationSchema = v.pipe(
+  v.strictObject({
+    type: v.picklist(["slack", "webhook", "pagerduty"]),
+    secret: v.optional(SecretName),
+    url: v.optional(v.pipe(v.string(), v.maxLength(2048), v.url("an https:// URL"))),
+  }),
+  v.check((d) => (d.type === "pagerduty" ? d.secret !== undefined : d.secret !== undefined || d.url !== undefined), "a slack or webhook destination needs secret (or url); pagerduty needs secret (its routing key)"),
+);
+
+/** Which destinations an incident goes to: the first route whose match fits (every field optional). */
+export const RouteSchema = v.strictObject({
+  match: v.optional(
+    v.strictObject({
+      product: v.optional(Names),
+      component: v.optional(Names),
+      region: v.optional(Names),
+      /** `critical` (down) or `warning` (degraded). */
+      severity: v.optional(v.union([v.picklist(["critical", "warning"]), v.array(v.picklist(["critical", "warning"]))])),
+    }),
+    {},
+  ),
+  to: v.pipe(v.array(DestinationName), v.minLength(1), v.maxLength(20)),
+});
+
 /** What to probe: products × geo × placeholder values × customer hosts. */
 export const ProfileSchema = v.strictObject({
   products: v.optional(v.array(v.pipe(v.string(), v.minLength(1))), []),
@@ -62,14 +95,31 @@ export const ProfileSchema = v.strictObject({
   alertOn: v.optional(AlertOnSchema),
   /** Windows in which probing and storage go on but alerts are muted and new incidents are tagged (core/maintenance). */
   maintenance: v.optional(MaintenanceSchema),
+  /** Named alert destinations (alerts go to all of them unless `routes` say otherwise). */
+  destinations: v.optional(v.pipe(v.record(DestinationName, DestinationSchema), v.check((d) => Object.keys(d).length <= 20, "at most 20 destinations"))),
+  /** Alert routes by product / component / region / severity; the first matching route wins, none matching = no alert. */
+  routes: v.optional(v.pipe(v.array(RouteSchema), v.maxLength(100))),
+  /** Re-alert incidents still open after this many minutes, and every as many minutes after (default: no reminders). */
+  reminderMinutes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(5), v.maxValue(10_080))),
 });
 
 export type Profile = v.InferOutput<typeof ProfileSchema>;
+export type Destination = v.InferOutput<typeof DestinationSchema>;
+export type Route = v.InferOutput<typeof RouteSchema>;
 export type ProfileInput = v.InferInput<typeof ProfileSchema>;
 
 /** The profile text is not valid JSON/YAML or does not match the schema; the message names the field path. */
 export class ProfileError extends Error {
   override name = "ProfileError";
+}
+
+/** Every route names a configured destination. */
+function checkRoutes(profile: Profile, filename: string): Profile {
+  for (const [index, route] of (profile.routes ?? []).entries()) {
+    const unknown = route.to.find((name) => !profile.destinations?.[name]);
+    if (unknown) throw new ProfileError(`${filename}: routes.${index}.to: no destination named ${unknown} (destinations: ${Object.keys(profile.destinations ?? {}).join(", ") || "none"})`);
+  }
+  return profile;
 }
 
 /** Parses a profile from JSON or YAML text (chosen by the file name; YAML accepts JSON too). */
@@ -82,7 +132,7 @@ export function parseProfile(text: string, filename = "profile"): Profile {
   }
   const result = v.safeParse(ProfileSchema, data ?? {});
   if (!result.success) throw new ProfileError(`${filename}: ${describeIssues(result.issues)}`);
-  return result.output;
+  return checkRoutes(result.output, filename);
 }
 
 /** Reads and parses a profile file. */

@@ -39,7 +39,7 @@ export async function evaluate(
   const verdicts: CheckVerdict[] = [];
   const opened: Incident[] = [];
   const resolved: Incident[] = [];
-  const alerts: EvaluateOutcome["alerts"] = { opened: [], resolved: [] };
+  const alerts: EvaluateOutcome["alerts"] = { opened: [], resolved: [], open: [] };
   const next: VerdictBlob = {};
   for (const { failing, outcomes, quorum: ownQuorum, ...judged } of judgements) {
     const before = previous[judged.checkId];
@@ -58,6 +58,7 @@ export async function evaluate(
     const step = stepIncident(judged.checkId, open.get(judged.checkId), judged.verdict, { regions: failing, outcomes }, now, policy);
     if (step.alert === "opened") alerts.opened.push(step.open!);
     if (step.alert === "resolved") alerts.resolved.push(step.resolved!);
+    else if (step.open && step.open.alerted !== false && step.alert !== "opened") alerts.open.push(step.open);
     if (step.opened) opened.push(step.opened);
     if (step.resolved) {
       resolved.push(step.resolved);

@@ -6,7 +6,7 @@ import { queryAll, type StoreContext } from "./context.js";
 import { keys, ttlAt } from "./keys.js";
 import { resultKey } from "./raw.js";
 import { StoreInputError, withRetry } from "./retry.js";
-import type { ProbeRecord, ProbeRequest, RegionHeartbeat } from "./types.js";
+import type { AlertDelivery, ProbeRecord, ProbeRequest, RegionHeartbeat } from "./types.js";
 
 /** On-demand probes are kept a week. */
 const PROBE_RETENTION_DAYS = 7;
@@ -39,6 +39,30 @@ export async function heartbeats(ctx: StoreContext): Promise<RegionHeartbeat[]> 
     ExpressionAttributeValues: { ":pk": keys.heartbeat },
   });
   return items.map((item) => item.heartbeat as RegionHeartbeat);
+}
+
+/** Keep the latest delivery outcome per alert destination (an older one arriving late is ignored). */
+export async function recordAlertDelivery(ctx: StoreContext, delivery: AlertDelivery): Promise<void> {
+  await withRetry("PutItem", ctx.retry, () =>
+    ctx.doc
+      .send(
+        new PutCommand({
+          TableName: ctx.table,
+          Item: { pk: keys.alertDelivery, sk: delivery.destination, at: delivery.at, delivery },
+          ConditionExpression: "attribute_not_exists(pk) OR #at <= :at",
+          ExpressionAttributeNames: { "#at": "at" },
+          ExpressionAttributeValues: { ":at": delivery.at },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!isConditionFailure(error)) throw error;
+      }),
+  );
+}
+
+export async function alertDeliveries(ctx: StoreContext): Promise<AlertDelivery[]> {
+  const items = await queryAll(ctx, { KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": keys.alertDelivery } });
+  return items.map((item) => item.delivery as AlertDelivery);
 }
 
 /** Creating the same probe twice is harmless: the first request stays. */

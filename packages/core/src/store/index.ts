@@ -171,6 +171,8 @@ export function createStore(opts: StoreOptions): Store {
     },
     recordHeartbeat: (h) => extras.recordHeartbeat(ctx, h),
     heartbeats: () => extras.heartbeats(ctx),
+    recordAlertDelivery: (delivery) => extras.recordAlertDelivery(ctx, delivery),
+    alertDeliveries: () => extras.alertDeliveries(ctx),
     evaluate: async (evaluateOptions) => evaluate(ctx, evaluateOptions, await extras.heartbeats(ctx)),
     verdicts: () => readVerdictModel(ctx),
     evaluatedAt: () => readEvaluatedAt(ctx),

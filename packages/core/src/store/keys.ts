@@ -21,6 +21,8 @@ export const keys = {
   /** GSI1: the hourly rollups of one region × shard × day, read when the day closes. */
   hourlyOfDay: (region: string, shard: number, day: string) => `ROLLH#${region}#${shard}#${day.slice(0, 10)}`,
   heartbeat: "HEARTBEAT",
+  /** The latest alert delivery per destination; sk = destination name. */
+  alertDelivery: "ALERT_DELIVERY",
   verdicts: "VERDICT",
   verdictShard: (shard: number) => `SHARD#${shard}`,
   /** Incidents by the month they opened; sk = `${openedAt}#${id}`. */

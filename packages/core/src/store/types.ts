@@ -79,6 +79,17 @@ export interface RegionHeartbeat {
   failedShards?: number;
 }
 
+/** How the latest alert to one destination went (shown by /healthz). */
+export interface AlertDelivery {
+  destination: string;
+  at: string;
+  ok: boolean;
+  /** What was sent: `incident.opened`, `incident.resolved`, `incident.reminder`, `deadman.tripped`… */
+  event: string;
+  attempts?: number;
+  error?: string;
+}
+
 export interface ProbeRequest {
   id: string;
   targets: string[];
@@ -144,7 +155,7 @@ export interface EvaluateOutcome {
   opened: Incident[];
   resolved: Incident[];
   /** The transitions to alert on: after `alertOn` and maintenance windows (core/verdict's stepIncident). */
-  alerts: { opened: Incident[]; resolved: Incident[] };
+  alerts: { opened: Incident[]; resolved: Incident[]; /** Alerted incidents still open (reminders). */ open: Incident[] };
 }
 
 /** The results store (the Results contract, § Verdicts, § Cost and scale). */
@@ -164,6 +175,10 @@ export interface Store {
   recordHeartbeat(h: RegionHeartbeat): Promise<void>;
   /** Latest heartbeat per region. */
   heartbeats(): Promise<RegionHeartbeat[]>;
+  /** Keep how the latest alert to a destination went. */
+  recordAlertDelivery(delivery: AlertDelivery): Promise<void>;
+  /** The latest delivery per alert destination. */
+  alertDeliveries(): Promise<AlertDelivery[]>;
   /** Cross-region verdicts for every known check; stores verdicts and incident transitions. */
   evaluate(opts: EvaluateOptions): Promise<EvaluateOutcome>;
   /** The verdict model the latest `evaluate` stored (undefined before the first); read it with core/verdict's `readVerdicts`. */

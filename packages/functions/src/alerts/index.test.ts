@@ -1,3 +1,4 @@
+import type { Check } from "@probemesh/core/check";
 import type { Incident } from "@probemesh/core/store";
 import { createStore, ensureTable } from "@probemesh/core/store";
 import { afterEach, describe, expect, it } from "vitest";
@@ -73,7 +74,62 @@ describe("alerts", () => {
     await alert({ opened: [INCIDENT], resolved: [] });
     await alert({ opened: [INCIDENT], resolved: [] });
     expect(json.posts).toHaveLength(4);
-    expect(logged).toEqual([expect.stringMatching(/alert opened for incident inc-1 to webhook not delivered: POST to 127\.0\.0\.1:\d+ failed: HTTP 500/)]);
+    expect(logged).toEqual([expect.stringMatching(/alert incident\.opened \(inc-1:opened\) to webhook not delivered: POST to 127\.0\.0\.1:\d+ failed: HTTP 500/)]);
+    // The failure is kept per destination for /healthz.
+    expect(await store.alertDeliveries()).toEqual([expect.objectContaining({ destination: "webhook", ok: false, event: "incident.opened", attempts: 4, error: expect.stringContaining("HTTP 500") })]);
+    const ok = await receiver();
+    await createAlerter({ store, webhookUrl: ok.url(), policy, post: fast })({ opened: [], resolved: [RESOLVED] });
+    expect(await store.alertDeliveries()).toEqual([expect.objectContaining({ destination: "webhook", ok: true, event: "incident.resolved", attempts: 1 })]);
+  });
+
+  it("routes by product, component, region and severity to named destinations; no fitting route, no alert", async () => {
+    const store = await realStore();
+    const oncall = await receiver();
+    const team = await receiver();
+    const checks: Record<string, Check> = {
+      "chk-a": { checkId: "chk-a", target: "tcp://a:1", product: "kong-konnect", component: "data-plane" },
+      "chk-b": { checkId: "chk-b", target: "tcp://b:1", product: "strongdm", component: "gateway" },
+    };
+    const alert = createAlerter({
+      store,
+      policy,
+      post: fast,
+      checkOf: (id) => checks[id],
+      destinations: [
+        { name: "oncall", kind: "webhook", url: oncall.url("/oncall") },
+        { name: "team", kind: "webhook", url: team.url("/team") },
+      ],
+      routes: [
+        { match: { product: "kong-konnect", severity: "critical" }, to: ["oncall", "team"] },
+        { match: { region: ["ap-southeast-2"] }, to: ["team"] },
+      ],
+    });
+    const degraded: Incident = { ...INCIDENT, id: "inc-2", verdict: "degraded" };
+    const apOnly: Incident = { ...INCIDENT, id: "inc-3", checkId: "chk-b", regions: ["ap-southeast-2"] };
+    const nowhere: Incident = { ...INCIDENT, id: "inc-4", checkId: "chk-b" };
+    await alert({ opened: [INCIDENT, degraded, apOnly, nowhere], resolved: [] });
+    expect(oncall.posts.map((p) => p.body.incident.id)).toEqual(["inc-1"]);
+    expect(team.posts.map((p) => p.body.incident.id).sort()).toEqual(["inc-1", "inc-3"]);
+  });
+
+  it("reminds about incidents still open every reminderMinutes, once per reminder", async () => {
+    const store = await realStore();
+    const json = await receiver();
+    let now = new Date("2026-01-01T10:20:00.000Z");
+    const alert = createAlerter({ store, webhookUrl: json.url(), policy, post: fast, reminderMinutes: 30, now: () => now });
+    const open = { ...INCIDENT, alerted: true };
+    const held = { ...INCIDENT, id: "inc-held", alerted: false };
+    await alert.remind([open, held]);
+    expect(json.posts).toHaveLength(0);
+    now = new Date("2026-01-01T10:31:00.000Z");
+    await alert.remind([open, held]);
+    await alert.remind([open, held]);
+    now = new Date("2026-01-01T11:05:00.000Z");
+    await alert.remind([open, held]);
+    expect(json.posts.map((p) => [p.body.event, p.headers["idempotency-key"]])).toEqual([
+      ["incident.reminder", "inc-1:reminder-1"],
+      ["incident.reminder", "inc-1:reminder-2"],
+    ]);
   });
 });
 

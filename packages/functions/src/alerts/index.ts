@@ -1,15 +1,33 @@
+import type { Check } from "@probemesh/core/check";
+import type { Route } from "@probemesh/core/profile";
 import type { Incident, Store } from "@probemesh/core/store";
+import { bodyFor, routeIncident, type AlertEvent, type ResolvedDestination } from "./destinations.js";
 import { postJson, type PostOptions, type WebhookPolicy } from "./webhook.js";
 
 export { assertWebhookUrl, postJson, WebhookFailedError, WebhookRefusedError, type PostOptions, type WebhookPolicy } from "./webhook.js";
+export {
+  DEADMAN_DEDUP_KEY,
+  escapeMrkdwn,
+  jsonAlert,
+  PAGERDUTY_EVENTS_URL,
+  pagerDutyEvent,
+  resolveDestinations,
+  routeIncident,
+  severityOf,
+  slackAlert,
+  type AlertEvent,
+  type DestinationKind,
+  type ResolvedDestination,
+} from "./destinations.js";
 
 /**
- * Incident alerts: each opened / resolved transition goes to a Slack incoming webhook and a
- * generic JSON webhook, retried with backoff, and never sent twice: before sending, the
- * alerter claims `alert#<incident id>#<transition>#<destination>` in the store, so a second
- * scheduler run, a retried Lambda or a concurrent region sees the claim and skips it.
- * The price is at-most-once delivery: a destination that stays down through every retry
- * loses that alert (logged), which is preferable to paging people twice.
+ * Incident alerts: each transition that alerts (core/verdict decides which: alertOn, maintenance)
+ * goes to the destinations its route names, retried with backoff, and never sent twice: before
+ * sending, the alerter claims `alert#<incident id>#<transition>#<destination>` in the store, so a
+ * second scheduler run, a retried Lambda or a concurrent region sees the claim and skips it.
+ * The price is at-most-once delivery: a destination that stays down through every retry loses
+ * that alert, which is logged and recorded per destination (shown by /healthz) — preferable to
+ * paging people twice.
  */
 
 export type Transition = "opened" | "resolved";
@@ -21,52 +39,109 @@ export interface Transitions {
 }
 
 export interface AlerterDeps {
-  store: Pick<Store, "claimOnce">;
-  /** Slack incoming webhook URL (PROBEMESH_ALERT_SLACK_WEBHOOK). */
+  store: Pick<Store, "claimOnce"> & Partial<Pick<Store, "recordAlertDelivery">>;
+  /** Slack incoming webhook URL (PROBEMESH_ALERT_SLACK_WEBHOOK): destination `slack`. */
   slackWebhookUrl?: string;
-  /** Generic JSON webhook URL (PROBEMESH_ALERT_WEBHOOK). */
+  /** Generic JSON webhook URL (PROBEMESH_ALERT_WEBHOOK): destination `webhook`. */
   webhookUrl?: string;
+  /** The profile's named destinations, secrets already read. */
+  destinations?: ResolvedDestination[];
+  /** The profile's routes (none: every destination gets every alert). */
+  routes?: Route[];
+  /** Remind about open incidents after this many minutes, and every as many minutes after. */
+  reminderMinutes?: number;
   /** Hosts that may be posted to (PROBEMESH_WEBHOOK_HOSTS). */
   policy: WebhookPolicy;
   /** Human label of a check (target, product/component), when known. */
   describeCheck?: (checkId: string) => string | undefined;
+  /** The planned check (product, component) that routes match on. */
+  checkOf?: (checkId: string) => Check | undefined;
   /** Retry / transport settings for the posts (tests shorten the backoff). */
   post?: Omit<PostOptions, "policy">;
   log?: (message: string) => void;
+  now?: () => Date;
+}
+
+/** What the scheduler calls with each evaluation's transitions, and the dead man's switch with its state. */
+export interface Alerter {
+  (transitions: Transitions): Promise<void>;
+  /** Reminds about alerted incidents still open, every `reminderMinutes` after the opening (each reminder once). */
+  remind(open: readonly Incident[]): Promise<void>;
+  /** Announces the dead man's switch tripping (or recovering) to every destination, once per trip. */
+  deadman(event: Extract<AlertEvent, { kind: "deadman" }>): Promise<void>;
+  /** The destinations alerts can go to. */
+  readonly destinations: readonly ResolvedDestination[];
 }
 
 /** Claims stay long enough that no later run can resend an old transition. */
 const CLAIM_TTL_SECONDS = 400 * 24 * 3600;
 
 /** Builds the hook the scheduler calls with each evaluation's incident transitions. */
-export function createAlerter(deps: AlerterDeps): (transitions: Transitions) => Promise<void> {
+export function createAlerter(deps: AlerterDeps): Alerter {
   const log = deps.log ?? ((message: string) => console.warn(message));
-  const destinations: { name: string; url: string; body: (incident: Incident, transition: Transition) => unknown }[] = [];
-  if (deps.slackWebhookUrl) destinations.push({ name: "slack", url: deps.slackWebhookUrl, body: (i, t) => slackAlert(i, t, deps.describeCheck?.(i.checkId)) });
-  if (deps.webhookUrl) destinations.push({ name: "webhook", url: deps.webhookUrl, body: (i, t) => jsonAlert(i, t, deps.describeCheck?.(i.checkId)) });
+  const now = deps.now ?? (() => new Date());
+  const destinations: ResolvedDestination[] = [
+    ...(deps.slackWebhookUrl ? [{ name: "slack", kind: "slack" as const, url: deps.slackWebhookUrl }] : []),
+    ...(deps.webhookUrl ? [{ name: "webhook", kind: "webhook" as const, url: deps.webhookUrl }] : []),
+    ...(deps.destinations ?? []),
+  ];
 
-  const send = async (incident: Incident, transition: Transition) => {
-    for (const destination of destinations) {
-      const key = `alert#${incident.id}#${transition}#${destination.name}`;
-      if (!(await deps.store.claimOnce(key, CLAIM_TTL_SECONDS))) continue;
-      try {
-        await postJson(destination.url, destination.body(incident, transition), {
-          ...deps.post,
-          policy: deps.policy,
-          headers: { "idempotency-key": `${incident.id}:${transition}`, ...deps.post?.headers },
-        });
-      } catch (error) {
-        log(`alert ${transition} for incident ${incident.id} to ${destination.name} not delivered: ${(error as Error).message}`);
-      }
+  /** Claims `key` for `destination`, posts, and records how it went; never throws. */
+  const deliver = async (destination: ResolvedDestination, key: string, event: AlertEvent, eventName: string, idempotencyKey: string) => {
+    if (!(await deps.store.claimOnce(`${key}#${destination.name}`, CLAIM_TTL_SECONDS))) return;
+    let delivery: { ok: boolean; attempts?: number; error?: string };
+    try {
+      const sent = await postJson(destination.url, bodyFor(destination, event), {
+        ...deps.post,
+        policy: deps.policy,
+        headers: { "idempotency-key": idempotencyKey, ...deps.post?.headers },
+      });
+      delivery = { ok: true, attempts: sent.attempts };
+    } catch (error) {
+      const attempts = (error as { attempts?: number }).attempts;
+      delivery = { ok: false, ...(attempts ? { attempts } : {}), error: (error as Error).message.slice(0, 300) };
+      log(`alert ${eventName} (${idempotencyKey}) to ${destination.name} not delivered: ${delivery.error}`);
     }
+    await deps.store.recordAlertDelivery?.({ destination: destination.name, at: now().toISOString(), event: eventName, ...delivery }).catch((error: Error) => {
+      log(`alert delivery to ${destination.name} not recorded: ${error.message}`);
+    });
   };
 
-  return async ({ opened, resolved }) => {
+  const send = async (incident: Incident, kind: "opened" | "resolved" | "reminder", key: string) => {
+    const check = deps.checkOf?.(incident.checkId);
+    const label = deps.describeCheck?.(incident.checkId);
+    const event: AlertEvent = { kind, incident, ...(label ? { label } : {}), ...(check ? { check } : {}) };
+    const targets = routeIncident(incident, check, destinations, deps.routes);
+    await Promise.all(targets.map((destination) => deliver(destination, key, event, `incident.${kind}`, key.slice("alert#".length).replace(/#/g, ":"))));
+  };
+
+  const reminderMs = deps.reminderMinutes ? deps.reminderMinutes * 60_000 : undefined;
+  const alerter = async ({ opened, resolved }: Transitions) => {
     if (destinations.length === 0) return;
     // Openings first: a check that opened and resolved in one evaluation reads in order.
-    await Promise.all(opened.map((incident) => send(incident, "opened")));
-    await Promise.all(resolved.map((incident) => send(incident, "resolved")));
+    await Promise.all(opened.map((incident) => send(incident, "opened", `alert#${incident.id}#opened`)));
+    await Promise.all(resolved.map((incident) => send(incident, "resolved", `alert#${incident.id}#resolved`)));
   };
+  const remind = async (open: readonly Incident[]) => {
+    if (!reminderMs || destinations.length === 0) return;
+    await Promise.all(
+      open
+        .filter((incident) => incident.alerted !== false && !incident.resolvedAt)
+        .map((incident) => {
+          // The n-th reminder is due n × reminderMinutes after the opening; each is claimed once.
+          const due = Math.floor((now().getTime() - Date.parse(incident.openedAt)) / reminderMs);
+          return due >= 1 ? send(incident, "reminder", `alert#${incident.id}#reminder-${due}`) : undefined;
+        }),
+    );
+  };
+  return Object.assign(alerter, {
+    destinations,
+    remind,
+    async deadman(event: Extract<AlertEvent, { kind: "deadman" }>) {
+      const key = `deadman#${event.lastRoundAt ?? "never"}#${event.tripped ? "tripped" : "recovered"}`;
+      await Promise.all(destinations.map((destination) => deliver(destination, key, event, event.tripped ? "deadman.tripped" : "deadman.recovered", key)));
+    },
+  });
 }
 
 /** Alert destinations from the environment. */
@@ -74,47 +149,4 @@ export function alertUrlsFromEnv(env: Record<string, string | undefined> = proce
   const slack = env.PROBEMESH_ALERT_SLACK_WEBHOOK?.trim();
   const webhook = env.PROBEMESH_ALERT_WEBHOOK?.trim();
   return { ...(slack ? { slackWebhookUrl: slack } : {}), ...(webhook ? { webhookUrl: webhook } : {}) };
-}
-
-/** The generic webhook body: stable field names, the whole incident included. */
-export function jsonAlert(incident: Incident, transition: Transition, label?: string) {
-  return { event: `incident.${transition}`, incident, check: { checkId: incident.checkId, ...(label ? { label } : {}) } };
-}
-
-/** The Slack incoming-webhook body (Block Kit with a plain-text fallback). */
-export function slackAlert(incident: Incident, transition: Transition, label?: string) {
-  const what = label ?? incident.checkId;
-  const text =
-    transition === "opened"
-      ? `:red_circle: ${incident.verdict.toUpperCase()}: ${what} — failing from ${incident.regions.join(", ")}`
-      : `:large_green_circle: RESOLVED: ${what} — up again after ${duration(incident.openedAt, incident.resolvedAt)}`;
-  const outcomes = Object.entries(incident.outcomes)
-    .map(([outcome, count]) => `\`${outcome}\` ×${count}`)
-    .join(", ");
-  const facts = [
-    `*Check* \`${incident.checkId}\``,
-    `*Opened* ${incident.openedAt}`,
-    ...(incident.resolvedAt ? [`*Resolved* ${incident.resolvedAt}`] : []),
-    `*Regions* ${incident.regions.join(", ") || "—"}`,
-    ...(incident.maintenance?.length ? [`*Opened in maintenance* ${incident.maintenance.join(", ")}`] : []),
-    ...(outcomes ? [`*Outcomes* ${outcomes}`] : []),
-  ];
-  return {
-    text,
-    blocks: [
-      { type: "section", text: { type: "mrkdwn", text: `*${escapeMrkdwn(text)}*` } },
-      { type: "context", elements: [{ type: "mrkdwn", text: facts.join("  ·  ") }] },
-    ],
-  };
-}
-
-function duration(from: string, to: string | undefined): string {
-  const ms = Math.max(0, Date.parse(to ?? from) - Date.parse(from));
-  const minutes = Math.round(ms / 60_000);
-  return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
-}
-
-/** Slack mrkdwn treats &, < and > as control characters. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }

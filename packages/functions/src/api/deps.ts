@@ -29,6 +29,13 @@ export interface AppDeps {
   probesPerMinute?: number;
   /** Largest accepted request body (default 64 KiB). */
   bodyLimitBytes?: number;
+  /** Scheduler interval: the dead man's switch trips after 3 of them without a round. */
+  intervalS?: number;
+  /** When this process started (the switch counts from it before the first round). */
+  startedAt?: Date;
+  /** Names of the alert destinations, and destinations that cannot be used (secret not set). */
+  alertDestinations?: string[];
+  alertProblems?: string[];
   /** Result batches waiting in each region's spool (the store was unavailable). */
   spoolDepth?: () => Promise<Record<string, number>>;
   now?: () => Date;
@@ -50,6 +57,10 @@ export function appDepsOf(runtime: Runtime): AppDeps {
     dispatchProbe: (invocation) => runtime.invoker.dispatch(invocation),
     guard,
     staleAfterMs: runtime.staleAfterMs,
+    intervalS: settings.intervalS,
+    startedAt: runtime.startedAt,
+    alertDestinations: runtime.alert.destinations.map((d) => d.name),
+    alertProblems: runtime.alertProblems,
     spoolDepth: () => runtime.spoolDepth(),
     ...(settings.quorum !== undefined ? { quorum: settings.quorum } : {}),
     chatops: chatopsRoutes({

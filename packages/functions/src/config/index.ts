@@ -43,6 +43,11 @@ export interface Settings {
   lambdaEndpoints: Record<string, string>;
   /** Incident alert webhooks (PROBEMESH_ALERT_SLACK_WEBHOOK, PROBEMESH_ALERT_WEBHOOK). */
   alerts: { slackWebhookUrl?: string; webhookUrl?: string };
+  /**
+   * Secrets the profile's alert destinations name (`secret: PagerDutyKey`), read at run time:
+   * PROBEMESH_SECRET_<NAME> locally, the linked SST secret (SST_RESOURCE_<NAME> = { "value": … }) on AWS.
+   */
+  secrets: Record<string, string>;
   /** What the operator opens for on-demand probes (PROBEMESH_GUARD_ALLOW / PROBEMESH_GUARD_PORTS). */
   guard: GuardOverrides;
   /** Regions that must be down for a check to be `down` (PROBEMESH_QUORUM; default a majority). */
@@ -103,6 +108,7 @@ export function loadSettings(env: Env = process.env): Settings {
       ...(nonEmpty(env.PROBEMESH_ALERT_SLACK_WEBHOOK) ? { slackWebhookUrl: nonEmpty(env.PROBEMESH_ALERT_SLACK_WEBHOOK)! } : {}),
       ...(nonEmpty(env.PROBEMESH_ALERT_WEBHOOK) ? { webhookUrl: nonEmpty(env.PROBEMESH_ALERT_WEBHOOK)! } : {}),
     },
+    secrets: secretsOf(env),
     guard: guardOverrides(env),
     ...(nonEmpty(env.PROBEMESH_QUORUM) ? { quorum: integer(env, "PROBEMESH_QUORUM", 1, 1, Math.max(1, regions.length)) } : {}),
     thresholds: {
@@ -150,6 +156,26 @@ function labGeos(raw: string | undefined): Record<string, string[]> {
     out[product] = geos;
   }
   return out;
+}
+
+function secretsOf(env: Env): Record<string, string> {
+  const secrets: Record<string, string> = {};
+  for (const [variable, raw] of Object.entries(env)) {
+    const value = raw?.trim();
+    if (!value) continue;
+    const local = /^PROBEMESH_SECRET_([A-Za-z][A-Za-z0-9_]*)$/.exec(variable)?.[1];
+    if (local) secrets[local] = value;
+    const linked = /^SST_RESOURCE_([A-Za-z][A-Za-z0-9_]*)$/.exec(variable)?.[1];
+    if (linked && !(linked in secrets)) {
+      try {
+        const parsed = JSON.parse(value) as { value?: unknown };
+        if (typeof parsed.value === "string") secrets[linked] = parsed.value;
+      } catch {
+        // Not a linked secret (SST links other resources too).
+      }
+    }
+  }
+  return secrets;
 }
 
 function guardOverrides(env: Env): GuardOverrides {

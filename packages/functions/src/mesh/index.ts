@@ -16,6 +16,7 @@ import type { LabNetwork } from "../lab/network.js";
 import type { RoundReport } from "../rounds/index.js";
 import { createRuntime, type Runtime } from "../runtime/index.js";
 import { buildMeshBundles } from "./bundle.js";
+import { startDeadmanWatch } from "../deadman/index.js";
 import { startGateway } from "./gateway.js";
 import { startWorker, type RegionWorker } from "./workers.js";
 import { staticPage } from "./web.js";
@@ -184,6 +185,10 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
       port: settings.port,
     });
     cleanup.push(() => gateway.close());
+
+    // The dead man's switch runs in the API's process: it still alerts when the rounds stop.
+    const deadman = startDeadmanWatch({ store: runtime.store, regions: settings.regions, intervalS: settings.intervalS, alert: runtime.alert, log });
+    cleanup.push(() => deadman.stop());
 
     if (options.autoStart !== false) {
       const tick = () =>

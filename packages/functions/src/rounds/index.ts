@@ -20,6 +20,8 @@ export interface RoundDeps {
   runProbe(invocation: ProbeInvocation): Promise<ProbeSummary>;
   /** Called with each evaluation's incident transitions (alerts). */
   onTransitions?: (transitions: IncidentTransitions) => Promise<void>;
+  /** Called with the alerted incidents still open after each evaluation (reminders). */
+  onStillOpen?: (open: Incident[]) => Promise<void>;
   /** Time budget each region gets for the whole round. */
   roundDeadlineMs: number;
   /** A region silent for longer than this is stale (counts as unknown, never as down). */
@@ -97,7 +99,7 @@ export async function runRound(deps: RoundDeps, roundId?: string): Promise<Round
       return { region, ok: true, summary, ...(error ? { error } : {}), ...shards };
     }),
   );
-  let evaluation = { opened: [] as Incident[], resolved: [] as Incident[], alerts: { opened: [] as Incident[], resolved: [] as Incident[] } };
+  let evaluation = { opened: [] as Incident[], resolved: [] as Incident[], alerts: { opened: [] as Incident[], resolved: [] as Incident[], open: [] as Incident[] } };
   await tolerate(async () => {
     evaluation = await deps.store.evaluate({
       now: now(),
@@ -110,6 +112,13 @@ export async function runRound(deps: RoundDeps, roundId?: string): Promise<Round
   });
   // Only the transitions that alert (after each check's alertOn and the maintenance windows).
   const { alerts } = evaluation;
+  if (deps.onStillOpen && alerts.open.length > 0) {
+    try {
+      await deps.onStillOpen(alerts.open);
+    } catch (error) {
+      console.error("scheduler: reminder hook failed:", error);
+    }
+  }
   if (deps.onTransitions && (alerts.opened.length > 0 || alerts.resolved.length > 0)) {
     try {
       await deps.onTransitions({ opened: alerts.opened, resolved: alerts.resolved });
@@ -159,6 +168,7 @@ export function roundDepsOf(runtime: Runtime): RoundDeps {
     checks: () => runtime.checks(),
     runProbe: (invocation) => runtime.invoker.run(invocation),
     onTransitions: (transitions) => runtime.alert(transitions),
+    onStillOpen: (open) => runtime.alert.remind(open),
     roundDeadlineMs: runtime.roundDeadlineMs,
     staleAfterMs: runtime.staleAfterMs,
     sharding: { concurrency: settings.probeConcurrency, timeoutMs: settings.probeTimeoutMs, storeShards: settings.storeShards },

@@ -10,7 +10,7 @@ import type { ProbeContext } from "@probemesh/core/probers";
 import { loadProfile, parseProfile, type Profile } from "@probemesh/core/profile";
 import { createStore, type Store } from "@probemesh/core/store";
 import { staleAfterMs } from "@probemesh/core/verdict";
-import { createAlerter, type Transitions } from "../alerts/index.js";
+import { createAlerter, PAGERDUTY_EVENTS_URL, resolveDestinations, type Alerter } from "../alerts/index.js";
 import { ConfigError, loadSettings, type Settings } from "../config/index.js";
 import { createProbeInvoker, type ProbeInvoker } from "../invoke/client.js";
 import { labContext, type LabNetwork } from "../lab/network.js";
@@ -35,8 +35,12 @@ export interface Runtime {
   describeCheck(checkId: string): string | undefined;
   /** Expands a product (and vendor geo) into checks; throws on an unknown product or geo. */
   planProduct(product: string, geo?: string): Check[];
-  /** Sends incident transitions to the configured alert webhooks. */
-  alert(transitions: Transitions): Promise<void>;
+  /** Sends incident transitions (and the dead man's switch) to the configured alert destinations. */
+  alert: Alerter;
+  /** When this runtime was built (the dead man's switch counts from it before the first round). */
+  startedAt: Date;
+  /** Destinations of the profile that cannot be used (a secret not set), for /healthz. */
+  alertProblems: string[];
   /** The network context of probes run in `region` (lab network or the profile's proxy). */
   probeContext(region: string): Partial<ProbeContext>;
   /** Starts the chat-ops worker function asynchronously (InvocationType Event). */
@@ -101,8 +105,22 @@ export async function createRuntime(settings: Settings, extras: LocalExtras = {}
   const inLab = lab !== undefined || extras.checks !== undefined;
   const checks = extras.checks ?? (profile ? plan({ profile }).checks : []);
   const labels = new Map(checks.map((check) => [check.checkId, check.label ?? check.target]));
-  const webhookHosts = [...settings.webhookHosts, ...(inLab ? ["127.0.0.1"] : [])];
-  const alert = createAlerter({ store, policy: { allowedHosts: webhookHosts }, describeCheck: (id) => labels.get(id), ...settings.alerts });
+  const byId = new Map(checks.map((check) => [check.checkId, check]));
+  const routed = resolveDestinations(profile?.destinations, settings.secrets);
+  for (const problem of routed.problems) console.warn(`alerts: ${problem}`);
+  // A PagerDuty destination on PagerDuty's own endpoint may be posted to without listing its host.
+  const pagerDutyHost = routed.destinations.some((d) => d.url === PAGERDUTY_EVENTS_URL) ? [new URL(PAGERDUTY_EVENTS_URL).hostname] : [];
+  const webhookHosts = [...settings.webhookHosts, ...pagerDutyHost, ...(inLab ? ["127.0.0.1"] : [])];
+  const alert = createAlerter({
+    store,
+    policy: { allowedHosts: webhookHosts },
+    describeCheck: (id) => labels.get(id),
+    checkOf: (id) => byId.get(id),
+    destinations: routed.destinations,
+    ...(profile?.routes ? { routes: profile.routes } : {}),
+    ...(profile?.reminderMinutes ? { reminderMinutes: profile.reminderMinutes } : {}),
+    ...settings.alerts,
+  });
 
   let lambda: LambdaClient | undefined;
   return {
@@ -115,6 +133,8 @@ export async function createRuntime(settings: Settings, extras: LocalExtras = {}
     describeCheck: (checkId) => labels.get(checkId),
     planProduct: (product, geo) => plan({ product, ...(geo ? { geo } : {}) }).checks,
     alert,
+    alertProblems: routed.problems,
+    startedAt: new Date(),
     probeContext(region) {
       const network = lab?.[region];
       if (network) return labContext(network);

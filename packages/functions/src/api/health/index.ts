@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { deadmanState } from "../../deadman/index.js";
 import type { AppDeps } from "../deps.js";
 import type { RouteDoc } from "../validate.js";
 
@@ -13,12 +14,13 @@ const STORE_PROBE_MS = 2_000;
 export function healthRoutes(deps: AppDeps): Hono {
   return new Hono().get("/healthz", async (c) => {
     const started = Date.now();
-    const [store, spool] = await Promise.all([
+    const [store, spool, deliveries] = await Promise.all([
       within(STORE_PROBE_MS, deps.store.heartbeats()).then(
         (heartbeats) => ({ reachable: true as const, latencyMs: Date.now() - started, heartbeats }),
         (error: Error) => ({ reachable: false as const, latencyMs: Date.now() - started, error: error.message.slice(0, 300) }),
       ),
       (deps.spoolDepth?.() ?? Promise.resolve({})).catch((error: Error) => ({ error: error.message.slice(0, 300) })),
+      within(STORE_PROBE_MS, deps.store.alertDeliveries()).catch(() => null),
     ]);
     const lastRoundAt = store.reachable ? store.heartbeats.map((h) => h.at).sort().at(-1) ?? null : null;
     const failedShards = store.reachable
@@ -33,6 +35,16 @@ export function healthRoutes(deps: AppDeps): Hono {
       lastRoundAt,
       failedShards,
       spool: { depth, byRegion: "error" in spool ? null : spool, ...("error" in spool ? { error: spool.error } : {}) },
+      ...(store.reachable && deps.intervalS
+        ? { deadMansSwitch: deadmanState(store.heartbeats, deps.regions, deps.now?.() ?? new Date(), deps.intervalS, deps.startedAt ?? new Date(0)) }
+        : {}),
+      alerts: {
+        destinations: deps.alertDestinations ?? [],
+        problems: deps.alertProblems ?? [],
+        // The latest delivery per destination; `failing` names those whose latest delivery failed.
+        deliveries,
+        failing: (deliveries ?? []).filter((d) => !d.ok).map((d) => d.destination),
+      },
     };
     return c.json(body, store.reachable ? 200 : 503);
   });
@@ -52,7 +64,10 @@ export const healthDocs: RouteDoc[] = [
   {
     method: "get",
     path: "/healthz",
-    summary: "Health: the store reachable, the last round's time, spool depth",
-    responses: { 200: "{ status: ok | degraded, store: { reachable, latencyMs }, lastRoundAt, failedShards: { [region]: { failed, of, error } }, spool: { depth, byRegion } }", 503: "{ status: unavailable, failing: [store], … }" },
+    summary: "Health: the store reachable, the last round's time, spool depth, the dead man's switch, alert delivery",
+    responses: {
+      200: "{ status: ok | degraded, store: { reachable, latencyMs }, lastRoundAt, failedShards: { [region]: { failed, of, error } }, spool: { depth, byRegion }, deadMansSwitch: { tripped, lastRoundAt, limitS }, alerts: { destinations, problems, deliveries, failing } }",
+      503: "{ status: unavailable, failing: [store], … }",
+    },
   },
 ];
