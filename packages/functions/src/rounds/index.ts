@@ -87,7 +87,8 @@ export async function runRound(deps: RoundDeps, roundId?: string): Promise<Round
       const answered = outcomes.flatMap((o) => (o.status === "fulfilled" ? [o.value] : []));
       const errors = outcomes.flatMap((o) => (o.status === "rejected" ? [o.reason instanceof Error ? o.reason.message : String(o.reason)] : []));
       const shards = { shards: plans.length, failedShards: errors.length };
-      const error = errors.length > 0 ? `${errors.length} of ${plans.length} invocations failed: ${errors[0]}`.slice(0, 500) : undefined;
+      const error =
+        errors.length === 0 ? undefined : (plans.length === 1 ? errors[0]! : `${errors.length} of ${plans.length} invocations failed: ${errors[0]}`).slice(0, 500);
       if (answered.length === 0) {
         await tolerate(() => deps.store.recordHeartbeat({ region, roundId: id, at: now().toISOString(), ok: false, error: error ?? "no invocation", ...shards }));
         return { region, ok: false, ...(error ? { error } : {}), ...shards };
