@@ -3,6 +3,7 @@ import { settings } from "./config.js";
 import { logging, profileFiles, sharedEnvironment, FUNCTION_ARCHITECTURE, FUNCTION_RUNTIME } from "./environment.js";
 import { apiGrants } from "./permissions.js";
 import { probeFunctionArns, probeFunctionsJson, spoolQueueArns, spoolQueuesJson } from "./probes.js";
+import { alertSecrets } from "./alerts.js";
 import { apiTokens } from "./secrets.js";
 import { tableArns } from "./storage.js";
 
@@ -21,6 +22,7 @@ export const apiFunction = new sst.aws.Function("ApiHandler", {
     PROBEMESH_API_TOKENS: apiTokens.value,
   },
   copyFiles: profileFiles,
+  link: alertSecrets,
   permissions: apiGrants(tableArns, probeFunctionArns, spoolQueueArns),
   logging,
 });

@@ -3,6 +3,7 @@ import { settings } from "./config.js";
 import { logging, profileFiles, sharedEnvironment, FUNCTION_ARCHITECTURE, FUNCTION_RUNTIME } from "./environment.js";
 import { driftGrants, schedulerGrants } from "./permissions.js";
 import { probeFunctionArns, probeFunctionsJson } from "./probes.js";
+import { alertSecrets, deadmanAlarm } from "./alerts.js";
 import { scheduleExpression } from "./settings.js";
 import { tableArns } from "./storage.js";
 
@@ -24,11 +25,15 @@ export const scheduler = new sst.aws.CronV2("Scheduler", {
     memory: `${FUNCTION_SIZES.scheduler.memoryMb} MB`,
     timeout: `${FUNCTION_SIZES.scheduler.timeoutS} seconds`,
     environment: { ...sharedEnvironment, PROBEMESH_PROBE_FUNCTIONS: probeFunctionsJson },
+    link: alertSecrets,
     copyFiles: profileFiles,
     permissions: schedulerGrants(tableArns, probeFunctionArns),
     logging,
   },
 });
+
+/** The dead man's switch on AWS: an alarm when the scheduler completes no round for 3 intervals. */
+export const schedulerDeadman = deadmanAlarm(scheduler.nodes.function.name);
 
 /**
  * The drift watch runs on its own schedule, once a day: it fetches the pages of the profile's

@@ -36,6 +36,8 @@ export interface Settings {
   profilePath?: string;
   /** Hosts that Slack response_urls and alert webhooks may be posted to (PROBEMESH_WEBHOOK_HOSTS). */
   webhookHosts: string;
+  /** Names of the sst.Secrets the profile's alert destinations use (PROBEMESH_ALERT_SECRETS, comma-separated). */
+  alertSecrets: string[];
   /** CPU architecture of every function (PROBEMESH_LAMBDA_ARCH): arm64 (Graviton, ~20 % cheaper per GB-s) unless set to x86_64. */
   lambdaArchitecture: (typeof ARCHITECTURES)[number];
 }
@@ -75,6 +77,7 @@ export function readSettings(env: Env = process.env): Settings {
     apiDomain: domainName ? { name: domainName, ...(certArn ? { certArn } : {}) } : undefined,
     profilePath: text(env.PROBEMESH_PROFILE),
     webhookHosts: text(env.PROBEMESH_WEBHOOK_HOSTS) ?? "hooks.slack.com",
+    alertSecrets: secretNames(env.PROBEMESH_ALERT_SECRETS),
     lambdaArchitecture: architecture(env.PROBEMESH_LAMBDA_ARCH),
   };
 }
@@ -120,6 +123,13 @@ function interval(raw: string | undefined): number {
     );
   }
   return seconds;
+}
+
+function secretNames(raw: string | undefined): string[] {
+  const names = [...new Set((text(raw) ?? "").split(",").map((name) => name.trim()).filter(Boolean))];
+  const bad = names.find((name) => !/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(name));
+  if (bad) throw new SettingsError("PROBEMESH_ALERT_SECRETS", `"${bad}" is not a secret name (letters, digits, _)`);
+  return names;
 }
 
 function architecture(raw: string | undefined): Settings["lambdaArchitecture"] {

@@ -44,8 +44,8 @@ export interface Settings {
   /** Incident alert webhooks (PROBEMESH_ALERT_SLACK_WEBHOOK, PROBEMESH_ALERT_WEBHOOK). */
   alerts: { slackWebhookUrl?: string; webhookUrl?: string };
   /**
-   * Secrets the profile's alert destinations name (`secret: PagerDutyKey`), read at run time:
-   * PROBEMESH_SECRET_<NAME> locally, the linked SST secret (SST_RESOURCE_<NAME> = { "value": … }) on AWS.
+   * Secrets the profile's alert destinations name (`secret: PagerDutyKey`) given as PROBEMESH_SECRET_<NAME>
+   * (locally); on AWS runtime/secrets.ts reads the linked sst.Secret of that name at run time instead.
    */
   secrets: Record<string, string>;
   /** What the operator opens for on-demand probes (PROBEMESH_GUARD_ALLOW / PROBEMESH_GUARD_PORTS). */
@@ -163,17 +163,8 @@ function secretsOf(env: Env): Record<string, string> {
   for (const [variable, raw] of Object.entries(env)) {
     const value = raw?.trim();
     if (!value) continue;
-    const local = /^PROBEMESH_SECRET_([A-Za-z][A-Za-z0-9_]*)$/.exec(variable)?.[1];
-    if (local) secrets[local] = value;
-    const linked = /^SST_RESOURCE_([A-Za-z][A-Za-z0-9_]*)$/.exec(variable)?.[1];
-    if (linked && !(linked in secrets)) {
-      try {
-        const parsed = JSON.parse(value) as { value?: unknown };
-        if (typeof parsed.value === "string") secrets[linked] = parsed.value;
-      } catch {
-        // Not a linked secret (SST links other resources too).
-      }
-    }
+    const name = /^PROBEMESH_SECRET_([A-Za-z][A-Za-z0-9_]*)$/.exec(variable)?.[1];
+    if (name) secrets[name] = value;
   }
   return secrets;
 }

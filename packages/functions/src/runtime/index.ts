@@ -12,6 +12,7 @@ import { createStore, type Store } from "@probemesh/core/store";
 import { staleAfterMs } from "@probemesh/core/verdict";
 import { createAlerter, PAGERDUTY_EVENTS_URL, resolveDestinations, type Alerter } from "../alerts/index.js";
 import { ConfigError, loadSettings, type Settings } from "../config/index.js";
+import { readSecrets } from "./secrets.js";
 import { createProbeInvoker, type ProbeInvoker } from "../invoke/client.js";
 import { labContext, type LabNetwork } from "../lab/network.js";
 import { fileSpool, sqsSpool, type Spool } from "../spool/index.js";
@@ -106,7 +107,8 @@ export async function createRuntime(settings: Settings, extras: LocalExtras = {}
   const checks = extras.checks ?? (profile ? plan({ profile }).checks : []);
   const labels = new Map(checks.map((check) => [check.checkId, check.label ?? check.target]));
   const byId = new Map(checks.map((check) => [check.checkId, check]));
-  const routed = resolveDestinations(profile?.destinations, settings.secrets);
+  const secretNames = Object.values(profile?.destinations ?? {}).flatMap((d) => (d.secret ? [d.secret] : []));
+  const routed = resolveDestinations(profile?.destinations, await readSecrets(secretNames, settings.secrets));
   for (const problem of routed.problems) console.warn(`alerts: ${problem}`);
   // A PagerDuty destination on PagerDuty's own endpoint may be posted to without listing its host.
   const pagerDutyHost = routed.destinations.some((d) => d.url === PAGERDUTY_EVENTS_URL) ? [new URL(PAGERDUTY_EVENTS_URL).hostname] : [];
