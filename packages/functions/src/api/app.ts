@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { checksDocs, checksRoutes } from "./checks/index.js";
 import { driftDocs, driftRoutes } from "./drift/index.js";
 import type { AppDeps } from "./deps.js";
-import { notFoundRoute, onError, Unavailable } from "./errors/index.js";
+import { noRouteHandler, onError, Unavailable } from "./errors/index.js";
 import { healthDocs, healthRoutes } from "./health/index.js";
 import { incidentsDocs, incidentsRoutes } from "./incidents/index.js";
 import { metricsDocs, metricsRoutes, RequestCounter } from "./metrics/index.js";
@@ -36,7 +36,7 @@ export function createApp(deps: AppDeps): Hono {
   const requests = new RequestCounter();
   const app = new Hono();
   app.onError(onError);
-  app.notFound(notFoundRoute);
+  app.notFound(noRouteHandler(() => app.routes));
   app.use("*", requests.middleware());
   app.route("/", healthRoutes(deps));
   app.route("/", regionsRoutes(deps));

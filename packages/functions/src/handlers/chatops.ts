@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { handle, type LambdaContext, type LambdaEvent } from "hono/aws-lambda";
 import { appDepsOf } from "../api/deps.js";
-import { notFoundRoute, onError } from "../api/errors/index.js";
+import { noRouteHandler, onError } from "../api/errors/index.js";
 import { runtimeFromEnv } from "../runtime/index.js";
 
 /**
@@ -13,7 +13,8 @@ let lambda: ReturnType<typeof handle> | undefined;
 export async function handler(event: LambdaEvent, context: LambdaContext) {
   if (!lambda) {
     const { chatops } = appDepsOf(await runtimeFromEnv());
-    const app = new Hono().onError(onError).notFound(notFoundRoute);
+    const app = new Hono().onError(onError);
+    app.notFound(noRouteHandler(() => app.routes));
     if (chatops) app.route("/chatops", chatops);
     lambda = handle(app);
   }

@@ -3,7 +3,7 @@ import { StoreInputError, isStoreUnavailable } from "@probemesh/core/store";
 import { HTTPException } from "hono/http-exception";
 
 /** HTTP statuses the API answers errors with. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 413 | 429 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 413 | 415 | 429 | 500 | 503;
 
 /** A typed API error; `onError` turns it into `{ error: { code, message } }` with its status. */
 export class ApiError extends Error {
@@ -48,6 +48,18 @@ export class PayloadTooLarge extends ApiError {
   }
 }
 
+export class MethodNotAllowed extends ApiError {
+  constructor(method: string, path: string, allowed: string[]) {
+    super(405, "method_not_allowed", `${method} is not allowed on ${path} (allowed: ${allowed.join(", ")})`, { allow: allowed.join(", ") });
+  }
+}
+
+export class UnsupportedMediaType extends ApiError {
+  constructor(got: string | undefined, expected = "application/json") {
+    super(415, "unsupported_media_type", `the request body must be ${expected} (Content-Type: ${expected}), got ${got ? `Content-Type: ${got}` : "no Content-Type"}`);
+  }
+}
+
 export class TooManyRequests extends ApiError {
   constructor(message: string, retryAfterS: number) {
     super(429, "rate_limited", message, { "retry-after": String(retryAfterS) });
@@ -67,6 +79,8 @@ const HTTP_CODES: Record<number, string> = {
   404: "not_found",
   405: "method_not_allowed",
   413: "payload_too_large",
+  415: "unsupported_media_type",
+  431: "header_too_large",
   429: "rate_limited",
   503: "unavailable",
 };
@@ -93,9 +107,46 @@ export function onError(error: Error, c: Context): Response {
   return errorResponse(c, 500, "internal", "internal error");
 }
 
-/** 404 for routes that do not exist, in the same JSON shape. */
-export function notFoundRoute(c: Context): Response {
-  return errorResponse(c, 404, "not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`);
+/** A route as Hono lists it (`app.routes`). */
+interface RouteEntry {
+  method: string;
+  path: string;
+}
+
+/**
+ * The answer when no route handled a request, in the JSON error shape: 405 with `Allow` when the
+ * path exists for other methods, else 404. `routes` is read per request (the app's own list).
+ */
+export function noRouteHandler(routes: () => readonly RouteEntry[]) {
+  return (c: Context): Response => {
+    const path = new URL(c.req.url).pathname;
+    const allowed = allowedMethods(routes(), path);
+    if (allowed.length > 0 && !allowed.includes(c.req.method)) {
+      const error = new MethodNotAllowed(c.req.method, path, allowed);
+      return errorResponse(c, error.status, error.code, error.message, error.headers);
+    }
+    return errorResponse(c, 404, "not_found", `no route for ${c.req.method} ${path}`);
+  };
+}
+
+/** Methods with a handler (not middleware, which Hono lists as ALL) for `path`; GET brings HEAD. */
+function allowedMethods(routes: readonly RouteEntry[], path: string): string[] {
+  const methods = new Set<string>();
+  for (const route of routes) {
+    if (route.method === "ALL" || !patternOf(route.path).test(path)) continue;
+    methods.add(route.method);
+    if (route.method === "GET") methods.add("HEAD");
+  }
+  return [...methods].sort();
+}
+
+function patternOf(routePath: string): RegExp {
+  const segments = routePath.split("/").map((segment) => {
+    if (segment === "*") return ".*";
+    if (segment.startsWith(":")) return "[^/]+";
+    return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  });
+  return new RegExp(`^${segments.join("/")}/?$`);
 }
 
 function errorResponse(c: Context, status: number, code: string, message: string, headers: Record<string, string> = {}): Response {

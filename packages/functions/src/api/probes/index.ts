@@ -21,7 +21,14 @@ export const ProbeBody = v.pipe(
     targets: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(2048))), v.minLength(1), v.maxLength(MAX_TARGETS))),
     product: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9-]{1,64}$/, "must be a product id such as kong-konnect"))),
     geo: v.optional(v.pipe(v.string(), v.regex(/^[a-z]{2,8}$/, "must be a vendor geography such as eu"))),
-    regions: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1))), v.minLength(1), v.maxLength(32))),
+    regions: v.optional(
+      v.pipe(
+        v.array(v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be a probe region name such as eu-west-1"))),
+        v.minLength(1),
+        v.maxLength(32),
+        v.description("Probe regions to run from (default: all configured); each runs once, however often it is listed"),
+      ),
+    ),
   }),
   v.check((body) => body.targets !== undefined || body.product !== undefined, "give `targets` or a `product`"),
 );
@@ -50,16 +57,17 @@ export function probesRoutes(deps: AppDeps): Hono {
       async (c) => {
         const body = c.req.valid("json");
         const caller = c.get("caller");
+        // One probe per region: a region listed twice is still one dispatch (one rate-limit unit is one request).
+        const regions = [...new Set(body.regions ?? deps.regions)];
+        const unknown = regions.filter((region) => !deps.regions.includes(region));
+        if (unknown.length > 0) {
+          throw new BadRequest(`unknown probe region ${unknown.join(", ")} (configured: ${deps.regions.join(", ")})`, "unknown_region");
+        }
         try {
           await limiter.consume({ "api-token": caller });
         } catch (error) {
           if (error instanceof RateLimitedError) throw new TooManyRequests(error.message, error.retryAfterSeconds);
           throw error;
-        }
-        const regions = body.regions ?? deps.regions;
-        const unknown = regions.filter((region) => !deps.regions.includes(region));
-        if (unknown.length > 0) {
-          throw new BadRequest(`unknown probe region ${unknown.join(", ")} (configured: ${deps.regions.join(", ")})`, "unknown_region");
         }
         const checks = await checksFor(deps, body);
         const id = randomUUID();
