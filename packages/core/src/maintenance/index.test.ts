@@ -25,6 +25,7 @@ describe("activeWindows", () => {
     expect(instantOf("2026-07-01T14:00", "Europe/Berlin")).toBe(Date.parse("2026-07-01T12:00:00Z"));
     expect(instantOf("2026-07-01T14:00", "America/New_York")).toBe(Date.parse("2026-07-01T18:00:00Z"));
     expect(instantOf("2026-07-01T14:00+05:30")).toBe(Date.parse("2026-07-01T08:30:00Z"));
+    expect(instantOf("2026-07-01T14:00:05.25Z")).toBe(Date.parse("2026-07-01T14:00:05.250Z"));
   });
 
   it("repeats a cron window for durationMinutes from each start, in its timezone", () => {

@@ -13,7 +13,7 @@ import * as v from "valibot";
 const MAX_DURATION_MINUTES = 7 * 24 * 60;
 const MAX_WINDOWS = 100;
 /** `2026-12-24T22:00` (wall-clock time in the window's timezone) or with `Z` / `+01:00` (absolute). */
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:\d{2})?$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:\d{2})?$/;
 
 const Name = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
 const OneOrMany = v.union([Name, v.pipe(v.array(Name), v.minLength(1), v.maxLength(100))]);
@@ -38,7 +38,7 @@ export const MaintenanceWindowSchema = v.pipe(
   }),
   v.check((w) => isFixed(w) !== isRecurring(w), "give start and end, or cron and durationMinutes"),
   v.check((w) => !isFixed(w) || (w.cron === undefined && w.durationMinutes === undefined), "give start and end, or cron and durationMinutes, not both"),
-  v.check((w) => !isFixed(w) || instantOf(w.end!, w.timezone) > instantOf(w.start!, w.timezone), "end must be after start"),
+  v.check((w) => !isFixed(w) || !(instantOf(w.end!, w.timezone) <= instantOf(w.start!, w.timezone)), "end must be after start"),
 );
 
 export const MaintenanceSchema = v.pipe(v.array(MaintenanceWindowSchema), v.maxLength(MAX_WINDOWS));
@@ -138,8 +138,8 @@ function cronOf(pattern: string, timezone = "UTC"): Cron {
 export function instantOf(text: string, timezone = "UTC"): number {
   const m = DATE_TIME.exec(text);
   if (!m) return Number.NaN;
-  const [, y, mo, d, h, mi, s = "0", zone] = m;
-  const wall = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
+  const [, y, mo, d, h, mi, s = "0", ms = "0", zone] = m;
+  const wall = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Number(ms.padEnd(3, "0")));
   if (zone === "Z") return wall;
   if (zone) {
     const sign = zone.startsWith("-") ? -1 : 1;
