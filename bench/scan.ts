@@ -7,6 +7,7 @@ import { startTsChild } from "./lib/child.js";
 import { createNamespace, netnsMissing, type Namespace } from "./lib/netns.js";
 import { nmapConnectScan, nmapMissing, type NmapScan } from "./lib/nmap.js";
 import { type Row, type Section } from "./lib/report.js";
+import { pathScanRows } from "./scan-paths.js";
 
 const HOST = "127.0.0.1";
 const OPEN_PORTS = [22, 80, 443, 8080, 30000, 64600, 65000, 65535];
@@ -59,5 +60,8 @@ export const scan: Section = async ({ quick, log }) => {
   } finally {
     ns?.remove();
   }
-  return { section, rows, skipped, raw };
+  const paths = await pathScanRows(section, quick, log);
+  rows.push(...paths.rows);
+  skipped.push(...paths.skipped);
+  return { section, rows, skipped, raw: { ...raw, paths: paths.raw } };
 };

@@ -7,6 +7,8 @@ export const NMAP_BIN = "/usr/bin/nmap";
 export interface NmapScan {
   version: string;
   open: number[];
+  /** Ports per state, from the ports it listed and its extraports counts. */
+  counts: Record<string, number>;
   /** nmap's own scan time (runstats elapsed, 10 ms resolution). */
   elapsedMs: number;
   /** Wall time of the nmap process, start-up included. */
@@ -27,10 +29,13 @@ export function nmapConnectScan(host: string, range: string, netns?: string): Pr
     execFile(cmd!, argv, { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       const wallMs = performance.now() - started;
       if (error) return reject(new Error(`nmap failed: ${stderr || error.message}`));
+      const counts: Record<string, number> = {};
+      for (const m of stdout.matchAll(/<extraports state="([\w|]+)" count="(\d+)"/g)) counts[m[1]!] = (counts[m[1]!] ?? 0) + Number(m[2]);
+      for (const m of stdout.matchAll(/<port protocol="tcp" portid="\d+"><state state="([\w|]+)"/g)) counts[m[1]!] = (counts[m[1]!] ?? 0) + 1;
       const open = [...stdout.matchAll(/<port protocol="tcp" portid="(\d+)"><state state="open"/g)].map((m) => Number(m[1]));
       const elapsed = stdout.match(/<finished [^>]*elapsed="([\d.]+)"/)?.[1];
       const version = stdout.match(/<nmaprun [^>]*\sversion="([^"]+)"/)?.[1] ?? "?";
-      resolve({ version, open: open.sort((a, b) => a - b), elapsedMs: Number(elapsed) * 1000, wallMs, args });
+      resolve({ version, counts, open: open.sort((a, b) => a - b), elapsedMs: Number(elapsed) * 1000, wallMs, args });
     });
   });
 }

@@ -5,7 +5,8 @@
  */
 import { once } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { probe } from "../../packages/core/src/probers/index.js";
+import { dnsLookup, probe } from "../../packages/core/src/probers/index.js";
+import { dnsResponder } from "../../packages/core/src/probers/test-servers/index.js";
 import type { ProbeResult } from "../../packages/core/src/result/index.js";
 import { assertNetnsAvailable, findFreeSubnet, useNetns } from "../support/netns.js";
 
@@ -110,6 +111,26 @@ describe("faults between the host and a namespace", () => {
     const [summary] = await probe(`tcp://${netns().nsAddress}:${range}?expect=blocked`, { ...ctx, rangeConcurrency: 1 });
     expect(summary).toMatchObject({ status: "pass", outcome: "tcp_refused", detail: { ports: 10, closed: 10, filtered: 0, timing: { retransmissions: 10 } } });
     expect((summary!.detail!.timing as { drops: number }).drops).toBeGreaterThanOrEqual(1);
+  });
+
+  it("probes every address of a name and fails when one of them fails; ?addresses=first probes the first only", async () => {
+    const unreachable = `${netns().subnet}.50`;
+    const dns = await dnsResponder({ "two.lab.test": [{ type: "A", data: netns().nsAddress }, { type: "A", data: unreachable }] });
+    try {
+      const lookup = dnsLookup({ server: `127.0.0.1:${dns.port}`, timeoutMs: 1000 });
+      const [both] = await probe(`tcp://two.lab.test:${OPEN[0]}`, { ...ctx, lookup });
+      expect(both).toMatchObject({ status: "fail", outcome: "host_unreachable", remoteAddress: unreachable });
+      expect(both!.phases.dnsMs).toBeGreaterThanOrEqual(0);
+      expect(both!.detail!.addresses).toEqual([
+        expect.objectContaining({ address: netns().nsAddress, status: "pass", outcome: "ok", phases: expect.objectContaining({ connectMs: expect.any(Number) }) }),
+        expect.objectContaining({ address: unreachable, status: "fail", outcome: "host_unreachable", errno: "EHOSTUNREACH" }),
+      ]);
+      const [first] = await probe(`tcp://two.lab.test:${OPEN[0]}?addresses=first`, { ...ctx, lookup });
+      expect(first).toMatchObject({ status: "pass", outcome: "ok", remoteAddress: netns().nsAddress, target: `tcp://two.lab.test:${OPEN[0]}?addresses=first` });
+      expect(first!.detail?.addresses).toBeUndefined();
+    } finally {
+      await dns.close();
+    }
   });
 
   it("passes a blocked range only when no port is open", async () => {

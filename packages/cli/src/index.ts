@@ -1,11 +1,5 @@
 import { readFileSync } from "node:fs";
 import { processIO, UsageError, type CliIO, type Command } from "./io.js";
-import { catalog } from "./commands/catalog.js";
-import { check } from "./commands/check.js";
-import { cost } from "./commands/cost.js";
-import { importCommand } from "./commands/import.js";
-import { plan } from "./commands/plan.js";
-import { status } from "./commands/status.js";
 
 export const USAGE = `usage: probemesh <command> [options]
 
@@ -28,10 +22,18 @@ exit codes: 0 ok, 1 a required check failed / something changed, 2 bad usage or 
 /** The CLI package's version, from its package.json. */
 export const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
-const COMMANDS: Record<string, Command> = { catalog, plan, check, import: importCommand, status, cost };
+// Loaded on use: `probemesh check` does not pay for the cost model's modules (about half a second of start-up).
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  catalog: async () => (await import("./commands/catalog.js")).catalog,
+  plan: async () => (await import("./commands/plan.js")).plan,
+  check: async () => (await import("./commands/check.js")).check,
+  import: async () => (await import("./commands/import.js")).importCommand,
+  status: async () => (await import("./commands/status.js")).status,
+  cost: async () => (await import("./commands/cost.js")).cost,
+};
 
 /** The command called `name`; never an inherited property such as "toString". */
-function commandNamed(name: string | undefined): Command | undefined {
+function commandNamed(name: string | undefined): (() => Promise<Command>) | undefined {
   return name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
 }
 
@@ -47,7 +49,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   });
   try {
     if (name === "--help" || name === "-h" || name === "help") {
-      const about = commandNamed(args[0]);
+      const about = await commandNamed(args[0])?.();
       io.stdout.write(about?.help ?? USAGE);
       return 0;
     }
@@ -56,8 +58,9 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       return 0;
     }
     if (name === undefined) throw new UsageError("no command given (try: probemesh --help)");
-    const command = commandNamed(name);
-    if (!command) throw new UsageError(`unknown command "${name}" (valid: ${Object.keys(COMMANDS).join(", ")})`);
+    const load = commandNamed(name);
+    if (!load) throw new UsageError(`unknown command "${name}" (valid: ${Object.keys(COMMANDS).join(", ")})`);
+    const command = await load();
     if (args.includes("--help") || args.includes("-h")) {
       io.stdout.write(command.help ?? USAGE);
       return 0;

@@ -1,5 +1,6 @@
 import { Clock, dialPort, openTcp, ProbeFailure, resolveHost } from "./common.js";
 import { connectThroughProxy, type Tunnel } from "./proxy.js";
+import { connectTries, destinationTiming } from "./timing.js";
 import type { ProbeContext } from "./types.js";
 
 /**
@@ -16,10 +17,34 @@ export async function reach(ctx: ProbeContext, clock: Clock, host: string, port:
   const resolved = await resolveHost(host, ctx, clock);
   const dns = resolved.dnsMs === undefined ? {} : { dnsMs: resolved.dnsMs };
   try {
-    const { socket, connectMs } = await openTcp(ctx, resolved.address, dialled.port, clock.remaining());
-    return { socket, connectMs, ...dns, remoteAddress: resolved.address, detail: dialled.detail };
+    const { socket, connectMs, tries } = await connectWithHistory(ctx, resolved.address, dialled.port, clock.remaining());
+    return { socket, connectMs, ...dns, remoteAddress: resolved.address, detail: { ...dialled.detail, ...(tries > 1 ? { connectTries: tries } : {}) } };
   } catch (error) {
     if (error instanceof ProbeFailure) throw new ProbeFailure(error.outcome, { ...dialled.detail, ...dns, remoteAddress: resolved.address, ...error.detail });
     throw error;
+  }
+}
+
+/**
+ * Connects within the tries the destination's history allows (timing.ts: the whole budget when nothing is
+ * known, one short try while it stays silent, a retransmission after srtt + 4·rttvar when it answers), and
+ * feeds every answer (SYN/ACK or RST) and timeout back into that history.
+ */
+async function connectWithHistory(ctx: ProbeContext, address: string, port: number, budgetMs: number): Promise<{ socket: Awaited<ReturnType<typeof openTcp>>["socket"]; connectMs: number; tries: number }> {
+  const timing = destinationTiming(address);
+  const tries = connectTries(address, budgetMs);
+  for (let i = 0; ; i++) {
+    try {
+      const opened = await openTcp(ctx, address, port, tries[i]!);
+      timing.observe(opened.connectMs);
+      return { ...opened, tries: i + 1 };
+    } catch (error) {
+      if (!(error instanceof ProbeFailure)) throw error;
+      const connectMs = error.detail.connectMs;
+      if (error.outcome === "tcp_refused" && typeof connectMs === "number") timing.observe(connectMs);
+      const timedOut = error.outcome === "tcp_timeout" && error.detail.aborted !== true;
+      if (timedOut) timing.timedOut();
+      if (!timedOut || i + 1 >= tries.length) throw new ProbeFailure(error.outcome, { ...error.detail, ...(i > 0 ? { connectTries: i + 1 } : {}), ...(timedOut ? { connectTimeoutMs: tries[i] } : {}) });
+    }
   }
 }

@@ -1,4 +1,5 @@
 import type { Expectation, Kind, ProbeResult } from "../result/index.js";
+import { fansOut, probeEveryAddress } from "./addresses.js";
 import { InvalidTargetError, kindOfUri, parseTargetCached, type Target } from "../target/index.js";
 import { defaultContext } from "./context.js";
 import { probeDns } from "./dns.js";
@@ -48,9 +49,10 @@ export function withExpectation(target: Target, expect: Expectation | undefined)
   return target;
 }
 
-/** Probes an already parsed target with the prober of its kind. */
+/** Probes an already parsed target with the prober of its kind, at every address of its host name (addresses.ts). */
 export function probeTarget(target: Target, ctx: ProbeContext): Promise<ProbeResult[]> {
-  return probers[target.kind](target, ctx);
+  const prober = probers[target.kind];
+  return fansOut(target, ctx) ? probeEveryAddress(target, ctx, prober) : prober(target, ctx);
 }
 
 /** The result for a URI that could not be parsed. */

@@ -4,9 +4,8 @@ import { INITIAL_SCAN_TIMEOUT_MS, MAX_SCAN_TIMEOUT_MS, MIN_SCAN_TIMEOUT_MS, RttE
 
 /** Retransmissions of an unanswered SYN at most (nmap -T4's max-retries); fewer while no retransmission was ever answered. */
 export const MAX_SCAN_RETRIES = 6;
-/** Connects in flight at the start, and the slow-start threshold (nmap's initial cwnd and ssthresh). */
+/** Connects in flight at the start (nmap's initial cwnd). */
 const INITIAL_CWND = 10;
-const INITIAL_SSTHRESH = 75;
 const LOW_CWND = 1;
 /** A local resource error (no free port or descriptor) puts the port back this many times before it counts. */
 const MAX_LOCAL_REQUEUES = 3;
@@ -75,7 +74,8 @@ class PortScan {
   private nextPort = 0;
   private finalized = 0;
   private cwnd = INITIAL_CWND;
-  private ssthresh = INITIAL_SSTHRESH;
+  /** Slow start runs up to the ceiling until the path shows a loss (RFC 5681: the initial ssthresh is arbitrarily high). */
+  private ssthresh: number;
   private maxAnsweredTry = 0;
   private answered = 0;
   /** Tries sent before this moment cannot signal another drop (one reaction per loss event). */
@@ -87,6 +87,7 @@ class PortScan {
     this.ceilingMs = Math.max(1, Math.min(o.budgetMs, MAX_SCAN_TIMEOUT_MS));
     this.maxRetries = o.maxRetries ?? MAX_SCAN_RETRIES;
     this.order = shuffled(o.ports);
+    this.ssthresh = o.maxParallel;
   }
 
   start(): void {

@@ -8,6 +8,8 @@ export type DnsRecordType = (typeof DNS_RECORD_TYPES)[number];
 interface TargetBase {
   /** Present when the URI says `?expect=…`; absent means "reachable". */
   expect?: Expectation;
+  /** `?addresses=first`: probe only the first address a host name resolves to (default: every address). */
+  addresses?: "first";
 }
 
 /** `tcp://host:443` or a range `tcp://host:64535-65535` (then `portEnd` is set). */
@@ -102,10 +104,13 @@ export function parseTarget(uri: string): Target {
   const scheme = rawScheme.toLowerCase();
   const params = new Params(query, fail);
   const expect = params.expectation();
+  const addresses = params.take("addresses");
+  if (addresses !== undefined && addresses !== "first" && addresses !== "all") fail(`addresses must be first or all, not ${JSON.stringify(addresses)}`);
 
   const withExpect = <T extends Target>(target: T): T => {
     params.rejectUnknown();
-    return expect ? { ...target, expect } : target;
+    const shaped = expect ? { ...target, expect } : target;
+    return addresses === "first" ? { ...shaped, addresses: "first" } : shaped;
   };
   const noPath = () => {
     if (path !== "" && path !== "/") fail(`${scheme} targets take no path`);
@@ -262,6 +267,7 @@ function buildUri(target: Target): string {
       if (target.fallbackPort !== 443) query.push(`port=${target.fallbackPort}`);
       break;
   }
+  if (target.addresses === "first") query.push("addresses=first");
   if (target.expect === "blocked") query.push("expect=blocked");
   return query.length ? `${uri}?${query.join("&")}` : uri;
 }
