@@ -41,7 +41,7 @@ export async function evaluate(
   const resolved: Incident[] = [];
   const alerts: EvaluateOutcome["alerts"] = { opened: [], resolved: [], open: [] };
   const next: VerdictBlob = {};
-  for (const { failing, outcomes, quorum: ownQuorum, ...judged } of judgements) {
+  for (const { failing, outcomes, daysLeft, quorum: ownQuorum, ...judged } of judgements) {
     const before = previous[judged.checkId];
     const since = before && before.verdict === judged.verdict ? before.since : now;
     const check = planned.get(judged.checkId);
@@ -55,7 +55,7 @@ export async function evaluate(
     };
     verdicts.push({ ...judged, since });
     const policy = { windows, ...(check?.alertOn ? { alertOn: check.alertOn } : {}) };
-    const step = stepIncident(judged.checkId, open.get(judged.checkId), judged.verdict, { regions: failing, outcomes }, now, policy);
+    const step = stepIncident(judged.checkId, open.get(judged.checkId), judged.verdict, { regions: failing, outcomes, ...(daysLeft === undefined ? {} : { daysLeft }) }, now, policy);
     if (step.alert === "opened") alerts.opened.push(step.open!);
     if (step.alert === "resolved") alerts.resolved.push(step.resolved!);
     else if (step.open && step.open.alerted !== false && step.alert !== "opened") alerts.open.push(step.open);

@@ -65,6 +65,8 @@ export interface Incident {
   alerted?: boolean;
   /** Names of the maintenance windows it was opened inside. */
   maintenance?: string[];
+  /** An expiring certificate (tls_cert_expiring): the fewest days left seen while open. */
+  daysLeft?: number;
 }
 
 export interface RegionHeartbeat {

@@ -18,6 +18,8 @@ export interface AlertPolicy {
 export interface FailureSnapshot {
   regions: string[];
   outcomes: Partial<Record<Outcome, number>>;
+  /** Fewest days an expiring certificate has left, when that is the failure. */
+  daysLeft?: number;
 }
 
 export interface IncidentStep {
@@ -70,6 +72,7 @@ export function stepIncident(
       regions: [...failures.regions].sort(),
       outcomes: { ...failures.outcomes },
       alerted: alertNow,
+      ...(failures.daysLeft === undefined ? {} : { daysLeft: failures.daysLeft }),
       ...(inside.length > 0 ? { maintenance: [...new Set(inside.map((window) => window.name))] } : {}),
     };
     return { open: opened, opened, changed: true, ...(alertNow ? { alert: "opened" as const } : {}) };
@@ -82,7 +85,8 @@ export function stepIncident(
   const worst = SEVERITY[verdict] > SEVERITY[open.verdict] ? verdict : open.verdict;
   // Held back so far (maintenance, or below the quorum): it alerts the first time it qualifies.
   const raise = open.alerted === false && alertNow;
-  const widened: Incident = { ...open, verdict: worst, regions, outcomes, ...(raise ? { alerted: true } : {}) };
+  const daysLeft = failures.daysLeft === undefined ? open.daysLeft : Math.min(failures.daysLeft, open.daysLeft ?? Infinity);
+  const widened: Incident = { ...open, verdict: worst, regions, outcomes, ...(daysLeft === undefined ? {} : { daysLeft }), ...(raise ? { alerted: true } : {}) };
   const changed = JSON.stringify(widened) !== JSON.stringify(open);
   return { open: widened, changed, ...(raise ? { alert: "opened" as const } : {}) };
 }

@@ -170,6 +170,14 @@ describe("stepIncident alerts", () => {
     expect(elsewhere.opened).not.toHaveProperty("maintenance");
   });
 
+  it("keeps the fewest days an expiring certificate has left", () => {
+    const expiring = (daysLeft: number) => ({ regions: ["eu"], outcomes: { tls_cert_expiring: 1 }, daysLeft });
+    const opened = stepIncident("c1", undefined, "degraded", expiring(9), at(1));
+    expect(opened.opened).toMatchObject({ daysLeft: 9 });
+    expect(stepIncident("c1", opened.open, "degraded", expiring(8), at(2))).toMatchObject({ changed: true, open: { daysLeft: 8 } });
+    expect(stepIncident("c1", opened.open, "degraded", eu, at(2)).open).toMatchObject({ daysLeft: 9 });
+  });
+
   it("resolves incidents stored before the alerted flag existed with an alert, as before", () => {
     const legacy = { id: "c1@x", checkId: "c1", openedAt: at(1), verdict: "down" as const, regions: ["eu"], outcomes: {} };
     expect(stepIncident("c1", legacy, "up", { regions: [], outcomes: {} }, at(2)).alert).toBe("resolved");
@@ -193,6 +201,13 @@ describe("judgeChecks quorum", () => {
       ["huge", "degraded", 3],
       ["one", "down", 1],
     ]);
+    // An expiring certificate: the fewest days left among the failing regions.
+    const cert = ["a", "b"].map((region, i) => {
+      const e = entry("cert", region, "down");
+      return { ...e, result: { ...e.result, kind: "tls" as const, outcome: "tls_cert_expiring" as const, detail: { daysLeft: 6 - i } } };
+    });
+    const [judgedCert] = judgeChecks({ latest: cert, heartbeats, regions, now, staleAfterMs: 60_000 });
+    expect(judgedCert).toMatchObject({ verdict: "down", outcomes: { tls_cert_expiring: 2 }, daysLeft: 5 });
   });
 });
 

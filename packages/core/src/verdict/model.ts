@@ -28,6 +28,8 @@ export interface JudgeInput {
 export interface Judgement extends CheckVerdict {
   /** The check's own quorum when it has one (else the model's). */
   quorum?: number;
+  /** Fewest days left of an expiring certificate the failing regions saw (tls_cert_expiring). */
+  daysLeft?: number;
   /** Regions whose state is `down`. */
   failing: string[];
   /** Outcomes of the failing regions' latest failed results. */
@@ -59,15 +61,25 @@ export function judgeChecks(input: JudgeInput): Judgement[] {
       }
       const failing = input.regions.filter((region) => regions[region] === "down");
       const outcomes: Partial<Record<Outcome, number>> = {};
+      let daysLeft: number | undefined;
       for (const region of failing) {
         // A down region already passing again (not yet recovered) adds no failure outcome.
-        const { outcome, status } = entries.get(region)!.result;
+        const { outcome, status, detail } = entries.get(region)!.result;
         if (status !== "pass") outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+        if (outcome === "tls_cert_expiring" && typeof detail?.daysLeft === "number") daysLeft = Math.min(daysLeft ?? Infinity, detail.daysLeft);
       }
       const own = input.quorumOf?.(checkId);
       // More regions than there are can never be down: a check's quorum is capped at the region count.
       const needed = own === undefined ? quorum : Math.max(1, Math.min(own, input.regions.length));
-      return { checkId, verdict: crossRegionVerdict(regions, needed), regions, failing, outcomes, ...(own === undefined ? {} : { quorum: needed }) };
+      return {
+        checkId,
+        verdict: crossRegionVerdict(regions, needed),
+        regions,
+        failing,
+        outcomes,
+        ...(daysLeft === undefined ? {} : { daysLeft }),
+        ...(own === undefined ? {} : { quorum: needed }),
+      };
     });
 }
 

@@ -97,14 +97,20 @@ export function pagerDutyEvent(routingKey: string, event: AlertEvent) {
     event_action: "trigger",
     dedup_key: incident.id,
     payload: {
-      summary: `${incident.verdict.toUpperCase()}: ${(event.label ?? incident.checkId).slice(0, 900)} — failing from ${incident.regions.join(", ")}`.slice(0, 1024),
+      summary: `${incident.verdict.toUpperCase()}: ${(event.label ?? incident.checkId).slice(0, 900)} — ${expiryNote(incident) ?? "failing"} from ${incident.regions.join(", ")}`.slice(0, 1024),
       source: `probemesh ${incident.regions.join(",")}`.slice(0, 255),
       severity: severityOf(incident),
       timestamp: incident.openedAt,
       ...(event.check?.component ? { component: event.check.component } : {}),
       ...(event.check?.product ? { group: event.check.product } : {}),
       class: Object.keys(incident.outcomes)[0] ?? "unreachable",
-      custom_details: { checkId: incident.checkId, regions: incident.regions, outcomes: incident.outcomes, ...(incident.maintenance ? { maintenance: incident.maintenance } : {}) },
+      custom_details: {
+        checkId: incident.checkId,
+        regions: incident.regions,
+        outcomes: incident.outcomes,
+        ...(incident.daysLeft !== undefined ? { daysLeft: incident.daysLeft } : {}),
+        ...(incident.maintenance ? { maintenance: incident.maintenance } : {}),
+      },
     },
   };
 }
@@ -120,7 +126,7 @@ export function slackAlert(incident: Incident, transition: "opened" | "resolved"
   const text =
     transition === "resolved"
       ? `:large_green_circle: RESOLVED: ${what} — up again after ${duration(incident.openedAt, incident.resolvedAt)}`
-      : `:red_circle: ${transition === "reminder" ? "STILL " : ""}${incident.verdict.toUpperCase()}: ${what} — failing from ${incident.regions.join(", ")}`;
+      : `:red_circle: ${transition === "reminder" ? "STILL " : ""}${incident.verdict.toUpperCase()}: ${what} — ${expiryNote(incident) ?? "failing"} from ${incident.regions.join(", ")}`;
   const outcomes = Object.entries(incident.outcomes)
     .map(([outcome, count]) => `\`${outcome}\` ×${count}`)
     .join(", ");
@@ -139,6 +145,12 @@ export function slackAlert(incident: Incident, transition: "opened" | "resolved"
       { type: "context", elements: [{ type: "mrkdwn", text: facts.join("  ·  ") }] },
     ],
   };
+}
+
+/** "certificate expires in 5 days" for an incident of an expiring certificate. */
+export function expiryNote(incident: Pick<Incident, "daysLeft">): string | undefined {
+  if (incident.daysLeft === undefined) return undefined;
+  return `certificate expires in ${incident.daysLeft} day${incident.daysLeft === 1 ? "" : "s"}`;
 }
 
 function slackDeadman(event: Extract<AlertEvent, { kind: "deadman" }>) {

@@ -4,7 +4,7 @@ import { createStore, ensureTable } from "@probemesh/core/store";
 import { afterEach, describe, expect, it } from "vitest";
 import { startReceiver } from "../../../../test/chatops/receiver.js";
 import { dynamoClient, uniqueTableName } from "../../../../test/support/dynamo.js";
-import { assertWebhookUrl, createAlerter, postJson, WebhookFailedError, WebhookRefusedError } from "./index.js";
+import { assertWebhookUrl, createAlerter, pagerDutyEvent, postJson, slackAlert, WebhookFailedError, WebhookRefusedError } from "./index.js";
 
 const INCIDENT: Incident = {
   id: "inc-1",
@@ -110,6 +110,14 @@ describe("alerts", () => {
     await alert({ opened: [INCIDENT, degraded, apOnly, nowhere], resolved: [] });
     expect(oncall.posts.map((p) => p.body.incident.id)).toEqual(["inc-1"]);
     expect(team.posts.map((p) => p.body.incident.id).sort()).toEqual(["inc-1", "inc-3"]);
+  });
+
+  it("says how many days an expiring certificate has left, in Slack and in PagerDuty's summary", () => {
+    const expiring: Incident = { ...INCIDENT, outcomes: { tls_cert_expiring: 2 }, daysLeft: 5 };
+    expect(slackAlert(expiring, "opened", "tls://api.example:443").text).toBe(":red_circle: DOWN: tls://api.example:443 — certificate expires in 5 days from us-east-1, eu-west-1");
+    const event = pagerDutyEvent("k".repeat(32), { kind: "opened", incident: expiring }) as { payload: { summary: string; custom_details: { daysLeft: number } } };
+    expect(event.payload.summary).toContain("certificate expires in 5 days");
+    expect(event.payload.custom_details.daysLeft).toBe(5);
   });
 
   it("reminds about incidents still open every reminderMinutes, once per reminder", async () => {

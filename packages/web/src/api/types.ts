@@ -98,6 +98,8 @@ export interface IncidentInfo {
   outcomes: Partial<Record<Outcome, number>>;
   /** Maintenance windows it was opened inside (its alert was held back). */
   maintenance?: string[];
+  /** An expiring certificate: the fewest days left. */
+  daysLeft?: number;
 }
 
 export interface ProbeRequestBody {

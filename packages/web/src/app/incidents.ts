@@ -36,7 +36,7 @@ export function renderIncidents(incidents: readonly IncidentInfo[], now: number,
         const end = incident.resolvedAt ? Date.parse(incident.resolvedAt) : now;
         const outcomes = Object.entries(incident.outcomes)
           .sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0))
-          .map(([outcome, count]) => `${outcomeText(outcome)} ×${count}`)
+          .map(([outcome, count]) => `${outcomeText(outcome, { daysLeft: incident.daysLeft })} ×${count}`)
           .join(", ");
         return h(
           "tr",
