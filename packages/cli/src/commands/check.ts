@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { checkIdOf, loadProfile, plan as expand, type Check, type PlanResult, type Profile, type ProbeResult } from "@probemesh/core";
+import { addressOutcomes, checkIdOf, loadProfile, plan as expand, type Check, type PlanResult, type Profile, type ProbeResult } from "@probemesh/core";
 import { runChecks } from "@probemesh/core/engine";
 import { dnsLookup, type ProbeContext } from "@probemesh/core/probers";
 import { formatTarget, InvalidTargetError, parseTarget } from "@probemesh/core/target";
@@ -164,7 +164,9 @@ function printTable(io: CliIO, results: ProbeResult[], checks: Check[], planned:
 function highlights(result: ProbeResult): string {
   const d = result.detail ?? {};
   const bits: string[] = [];
-  if (result.remoteAddress) bits.push(result.remoteAddress);
+  const perAddress = addressOutcomes(result);
+  if (perAddress) bits.push(perAddress);
+  else if (result.remoteAddress) bits.push(result.remoteAddress);
   if (typeof d.status === "number") bits.push(`HTTP ${d.status}`);
   if (typeof d.proxyStatus === "number" && result.outcome === "proxy_denied") bits.push(`proxy ${d.proxyStatus}`);
   if (typeof d.errno === "string") bits.push(d.errno);

@@ -63,3 +63,15 @@ export interface ProbeResult {
   detail?: Record<string, unknown>;
   expect?: Expectation;
 }
+
+/**
+ * "10.0.0.2 ok, 10.0.0.5 host_unreachable" for a result that probed every address of a name
+ * (`detail.addresses`); undefined for a result of one address.
+ */
+export function addressOutcomes(result: Pick<ProbeResult, "detail">): string | undefined {
+  const addresses = result.detail?.addresses;
+  if (!Array.isArray(addresses) || addresses.length < 2) return undefined;
+  return addresses
+    .map((entry: { address?: unknown; outcome?: unknown; scanned?: unknown }) => `${String(entry.address)} ${entry.outcome === undefined ? (entry.scanned ? "scanned" : "not scanned") : String(entry.outcome)}`)
+    .join(", ");
+}

@@ -1,4 +1,4 @@
-import type { ProbeResult } from "@probemesh/core/result";
+import { addressOutcomes, type ProbeResult } from "@probemesh/core/result";
 import type { Verdict } from "@probemesh/core/store";
 import { escapeMrkdwn } from "../alerts/index.js";
 import type { CheckSummary } from "./summary.js";
@@ -91,7 +91,8 @@ export function statusMessage(scope: string, verdicts: readonly { label: string;
 }
 
 function resultLine(r: ProbeResult): string {
-  return `${STATUS_ICON[r.status]} \`${escapeMrkdwn(r.target)}\` ${outcomeMrkdwn(r)} in ${Math.round(r.durationMs)} ms`;
+  const perAddress = addressOutcomes(r);
+  return `${STATUS_ICON[r.status]} \`${escapeMrkdwn(r.target)}\` ${outcomeMrkdwn(r)} in ${Math.round(r.durationMs)} ms${perAddress ? ` (${escapeMrkdwn(perAddress)})` : ""}`;
 }
 
 /** The outcome code; an expiring certificate adds the days it has left. */

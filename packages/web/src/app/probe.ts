@@ -38,8 +38,13 @@ function field(id: string, label: string, control: HTMLElement, help?: string): 
 
 function resultDetail(result: ProbeResult): string {
   const parts: string[] = [];
-  if (result.remoteAddress) parts.push(result.remoteAddress);
+  const addresses = result.detail?.addresses;
+  // A name probed at every address: each address with its own outcome, the way the CLI and Slack say it.
+  if (Array.isArray(addresses) && addresses.length > 1) {
+    parts.push(addresses.map((entry: { address?: string; outcome?: string }) => `${entry.address} ${entry.outcome ?? "not scanned"}`).join(", "));
+  } else if (result.remoteAddress) parts.push(result.remoteAddress);
   for (const [key, value] of Object.entries(result.detail ?? {})) {
+    if (key === "addresses") continue;
     parts.push(`${key}: ${typeof value === "object" ? JSON.stringify(value) : String(value)}`);
   }
   return parts.join(" · ");
