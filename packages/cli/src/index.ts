@@ -14,6 +14,8 @@ export const USAGE = `usage: probemesh <command> [options]
   cost [--profile file | --checks-per-minute n] [--regions n] [--interval s]
        [--slowest-check-ms n] [--arch arm64|x86_64] [--json]
                                             monthly AWS estimate, itemised (README's cost table)
+  agent --api url --token t --location name [--interval s] [--buffer batches]
+                                            probe one location's plan on a schedule, send results to the API
 
 \`probemesh <command> --help\` explains a command; \`probemesh --version\` prints the version.
 exit codes: 0 ok, 1 a required check failed / something changed, 2 bad usage or input
@@ -30,6 +32,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   import: async () => (await import("./commands/import.js")).importCommand,
   status: async () => (await import("./commands/status.js")).status,
   cost: async () => (await import("./commands/cost.js")).cost,
+  agent: async () => (await import("./commands/agent.js")).agent,
 };
 
 /** The command called `name`; never an inherited property such as "toString". */

@@ -13,6 +13,8 @@ export interface PlanOptions {
   profile?: Profile;
   /** Plan against these catalogs instead of the built-in ones (e.g. an imported page). */
   catalogs?: Catalog[];
+  /** Keep only catalog rows of these directions (an agent location's `directions`); default all. */
+  directions?: ReadonlyArray<Requirement["direction"]>;
 }
 
 /** A requirement that cannot be probed until the named placeholder values or customer hosts are given. */
@@ -59,6 +61,7 @@ export function plan(opts: PlanOptions = {}): PlanResult {
     const effectiveGeo = catalog.geos.length > 0 ? (geo ?? catalog.defaultGeo) : undefined;
     for (const component of catalog.components) {
       for (const requirement of component.requirements) {
+        if (opts.directions && !opts.directions.includes(requirement.direction)) continue;
         expandRequirement({ catalog, component, requirement, geo: effectiveGeo, values, profile }, result);
       }
     }

@@ -62,6 +62,27 @@ export const RouteSchema = v.strictObject({
   ),
   to: v.pipe(v.array(DestinationName), v.minLength(1), v.maxLength(20)),
 });
+/** An agent location's name: lowercase letters, digits and dashes (its region is `agent:<name>`). */
+export const LocationNameSchema = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "a location name such as onprem-dc1 (a-z, 0-9, -)"));
+
+/**
+ * What one agent location probes, over the profile's own plan: `products`, `targets` and
+ * `expectations` given here replace the profile's; `set` and `hosts` are merged over the profile's
+ * (the location's values win). `directions` keeps only those catalog rows — an agent on one Auth0
+ * node can probe the other nodes' `internal` cluster ports that no cloud region can reach.
+ */
+export const LocationSchema = v.strictObject({
+  products: v.optional(v.array(v.pipe(v.string(), v.minLength(1)))),
+  geo: v.optional(v.string()),
+  set: v.optional(v.record(v.string(), v.string())),
+  hosts: v.optional(v.record(v.string(), HostValue)),
+  targets: v.optional(v.array(TargetUri)),
+  expectations: v.optional(v.array(ExpectationRuleSchema)),
+  directions: v.optional(v.pipe(v.array(v.picklist(["egress", "ingress", "internal"])), v.minLength(1))),
+  /** The agent's own probe interval (its `--interval` wins). */
+  intervalS: v.optional(v.pipe(v.number(), v.integer(), v.minValue(10), v.maxValue(86_400))),
+});
+export type Location = v.InferOutput<typeof LocationSchema>;
 
 /** What to probe: products × geo × placeholder values × customer hosts. */
 export const ProfileSchema = v.strictObject({
@@ -101,6 +122,8 @@ export const ProfileSchema = v.strictObject({
   routes: v.optional(v.pipe(v.array(RouteSchema), v.maxLength(100))),
   /** Re-alert incidents still open after this many minutes, and every as many minutes after (default: no reminders). */
   reminderMinutes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(5), v.maxValue(10_080))),
+  /** Per-location plans of agents (`probemesh agent --location <name>`); a location without a section gets the whole plan. */
+  locations: v.optional(v.pipe(v.record(LocationNameSchema, LocationSchema), v.check((l) => Object.keys(l).length <= 256, "at most 256 locations"))),
 });
 
 export type Profile = v.InferOutput<typeof ProfileSchema>;

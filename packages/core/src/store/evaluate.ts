@@ -34,7 +34,17 @@ export async function evaluate(
   const open = new Map(openItems.map((item) => [item.sk as string, item.incident as Incident]));
   const planned = new Map((opts.checks ?? []).map((check) => [check.checkId, check]));
   const quorumOf = (checkId: string) => planned.get(checkId)?.quorum;
-  const judgements = judgeChecks({ latest, heartbeats, regions: opts.regions, now: opts.now, staleAfterMs: opts.staleAfterMs, quorum, quorumOf });
+  const judgements = judgeChecks({
+    latest,
+    heartbeats,
+    regions: opts.regions,
+    now: opts.now,
+    staleAfterMs: opts.staleAfterMs,
+    quorumOf,
+    ...(opts.quorum !== undefined ? { quorum: opts.quorum } : {}),
+    ...(opts.probes ? { probes: opts.probes } : {}),
+    ...(opts.counts ? { counts: opts.counts } : {}),
+  });
 
   const verdicts: CheckVerdict[] = [];
   const opened: Incident[] = [];

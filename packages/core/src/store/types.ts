@@ -76,6 +76,10 @@ export interface RegionHeartbeat {
   ok: boolean;
   error?: string;
   checks?: number;
+  /** An agent location's own probe interval: it goes stale after missing rounds of that interval. */
+  intervalS?: number;
+  /** An agent location's result batches waiting in its buffer (the API was unreachable). */
+  buffered?: number;
   /** Invocations the round was split into, and how many of them did not answer (their checks go stale). */
   shards?: number;
   failedShards?: number;
@@ -149,6 +153,10 @@ export interface EvaluateOptions {
   checks?: readonly Check[];
   /** The profile's maintenance windows (core/maintenance). */
   maintenance?: readonly MaintenanceWindow[];
+  /** Whether a region's (or agent location's) plan holds a check (core/verdict `judgeChecks`); default all. */
+  probes?: (checkId: string, region: string) => boolean;
+  /** Whether a region counts for verdicts and quorum; default all. */
+  counts?: (region: string) => boolean;
 }
 
 export interface EvaluateOutcome {

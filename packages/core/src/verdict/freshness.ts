@@ -1,3 +1,4 @@
+import { isAgentRegion } from "../agent/region.js";
 import type { RegionHeartbeat } from "../store/types.js";
 
 /**
@@ -15,6 +16,14 @@ export function isStale(lastSeen: string | undefined, now: Date, staleAfterMs: n
   return lastSeen === undefined || !(now.getTime() - Date.parse(lastSeen) <= staleAfterMs);
 }
 
+/**
+ * The freshness window of one region: the deployment's, or longer for an agent location that
+ * probes on a longer interval of its own (its heartbeat says which).
+ */
+export function staleAfterOf(heartbeat: Pick<RegionHeartbeat, "intervalS"> | undefined, staleAfter: number): number {
+  return heartbeat?.intervalS ? Math.max(staleAfter, staleAfterMs(heartbeat.intervalS)) : staleAfter;
+}
+
 /** How one probe region (or agent location) is doing, from its latest heartbeat. */
 export interface RegionView {
   region: string;
@@ -26,11 +35,15 @@ export interface RegionView {
   stale: boolean;
   error?: string;
   checks?: number;
+  /** An agent location (`probemesh agent`), not a cloud region. */
+  agent?: boolean;
+  /** An agent's result batches waiting to be sent. */
+  buffered?: number;
 }
 
 /** A region is fresh when its latest round answered and is recent. */
-export function regionIsStale(heartbeat: Pick<RegionHeartbeat, "at" | "ok"> | undefined, now: Date, staleAfter: number): boolean {
-  return !heartbeat?.ok || isStale(heartbeat.at, now, staleAfter);
+export function regionIsStale(heartbeat: Pick<RegionHeartbeat, "at" | "ok" | "intervalS"> | undefined, now: Date, staleAfter: number): boolean {
+  return !heartbeat?.ok || isStale(heartbeat.at, now, staleAfterOf(heartbeat, staleAfter));
 }
 
 /** Region views for the configured regions, plus any region that still has heartbeats. */
@@ -39,14 +52,17 @@ export function regionViews(regions: readonly string[], heartbeats: readonly Reg
   const names = [...new Set([...regions, ...byRegion.keys()])];
   return names.map((region) => {
     const heartbeat = byRegion.get(region);
-    if (!heartbeat) return { region, lastRoundAt: null, ok: false, stale: true };
+    const agent = isAgentRegion(region) ? { agent: true } : {};
+    if (!heartbeat) return { region, lastRoundAt: null, ok: false, stale: true, ...agent };
     return {
       region,
+      ...agent,
       lastRoundAt: heartbeat.at,
       ok: heartbeat.ok,
       stale: regionIsStale(heartbeat, now, staleAfter),
       ...(heartbeat.error ? { error: heartbeat.error } : {}),
       ...(heartbeat.checks !== undefined ? { checks: heartbeat.checks } : {}),
+      ...(heartbeat.buffered !== undefined ? { buffered: heartbeat.buffered } : {}),
     };
   });
 }

@@ -211,3 +211,41 @@ describe("judgeChecks quorum", () => {
   });
 });
 
+
+describe("judgeChecks with agent locations", () => {
+  const now = new Date(at(10));
+  const entry = (checkId: string, region: string, state: "up" | "down", minute = 10) => ({
+    checkId, region, state, consecutiveFailures: 0, consecutivePasses: 0, since: at(0),
+    result: { checkId, target: "tcp://h:1", kind: "tcp" as const, region, at: at(minute), status: state === "up" ? ("pass" as const) : ("fail" as const), outcome: "tcp_refused" as const, durationMs: 1, phases: {} },
+  });
+  const regions = ["a", "b", "agent:dc1"];
+  const beat = (region: string, minute = 10, intervalS?: number) => ({ region, roundId: "r", at: at(minute), ok: true, ...(intervalS ? { intervalS } : {}) });
+
+  it("a check only the agent probes is judged by the agent alone (its down is down)", () => {
+    const judged = judgeChecks({
+      latest: [entry("internal", "agent:dc1", "down")],
+      heartbeats: regions.map((r) => beat(r)),
+      regions, now, staleAfterMs: 60_000,
+      probes: (checkId, region) => (checkId === "internal" ? region === "agent:dc1" : true),
+    });
+    expect(judged).toMatchObject([{ checkId: "internal", verdict: "down", regions: { "agent:dc1": "down" }, failing: ["agent:dc1"] }]);
+    expect(Object.keys(judged[0]!.regions)).toEqual(["agent:dc1"]);
+  });
+
+  it("an agent that does not count is shown but moves neither verdict nor quorum", () => {
+    const latest = [entry("c", "a", "up"), entry("c", "b", "up"), entry("c", "agent:dc1", "down")];
+    const heartbeats = regions.map((r) => beat(r));
+    const counting = judgeChecks({ latest, heartbeats, regions, now, staleAfterMs: 60_000 });
+    const shownOnly = judgeChecks({ latest, heartbeats, regions, now, staleAfterMs: 60_000, counts: (r) => !r.startsWith("agent:") });
+    expect(counting[0]).toMatchObject({ verdict: "degraded", regions: { "agent:dc1": "down" } });
+    expect(shownOnly[0]).toMatchObject({ verdict: "up", regions: { a: "up", b: "up", "agent:dc1": "down" } });
+  });
+
+  it("a silent agent is stale, never down; a longer own interval keeps it fresh for longer", () => {
+    const latest = [entry("c", "a", "up"), entry("c", "b", "up"), entry("c", "agent:dc1", "down", 7)];
+    const silent = judgeChecks({ latest, heartbeats: [beat("a"), beat("b"), beat("agent:dc1", 7)], regions, now, staleAfterMs: 60_000 });
+    expect(silent[0]).toMatchObject({ verdict: "up", regions: { "agent:dc1": "stale" }, failing: [] });
+    const slowAgent = judgeChecks({ latest, heartbeats: [beat("a"), beat("b"), beat("agent:dc1", 7, 120)], regions, now, staleAfterMs: 60_000 });
+    expect(slowAgent[0]).toMatchObject({ verdict: "degraded", regions: { "agent:dc1": "down" } });
+  });
+});

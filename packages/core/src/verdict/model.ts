@@ -1,7 +1,7 @@
 import type { Outcome, ProbeResult } from "../result/index.js";
 import type { CheckVerdict, LatestEntry, RegionHeartbeat, RegionState, Verdict } from "../store/types.js";
 import type { ActiveWindow } from "../maintenance/index.js";
-import { isStale, regionIsStale } from "./freshness.js";
+import { isStale, regionIsStale, staleAfterOf } from "./freshness.js";
 import { crossRegionVerdict, defaultQuorum } from "./quorum.js";
 
 /**
@@ -22,6 +22,14 @@ export interface JudgeInput {
   quorum?: number;
   /** A check's own quorum (profile or expectation `quorum`), when it has one. */
   quorumOf?: (checkId: string) => number | undefined;
+  /**
+   * Whether a region's plan holds the check (default: every region probes every check). A
+   * region that does not probe a check has no column for it and is left out of its quorum:
+   * an internal port only an agent can probe is judged by that agent alone.
+   */
+  probes?: (checkId: string, region: string) => boolean;
+  /** Whether a region's state counts for verdicts and quorum (agents, when configured not to count, are shown only). */
+  counts?: (region: string) => boolean;
 }
 
 /** One check's verdict plus what its failing regions saw (for incidents). */
@@ -42,7 +50,6 @@ export interface Judgement extends CheckVerdict {
  * it is `stale` (unknown, never down).
  */
 export function judgeChecks(input: JudgeInput): Judgement[] {
-  const quorum = input.quorum ?? defaultQuorum(input.regions.length);
   const heartbeat = new Map(input.heartbeats.map((h) => [h.region, h]));
   const byCheck = new Map<string, Map<string, LatestEntry>>();
   for (const entry of input.latest) {
@@ -53,13 +60,16 @@ export function judgeChecks(input: JudgeInput): Judgement[] {
   return [...byCheck]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([checkId, entries]) => {
+      const probing = input.probes ? input.regions.filter((region) => input.probes!(checkId, region)) : [...input.regions];
       const regions: Record<string, RegionState | "stale"> = {};
-      for (const region of input.regions) {
+      for (const region of probing) {
         const entry = entries.get(region);
-        const stale = !entry || isStale(entry.result.at, input.now, input.staleAfterMs) || regionIsStale(heartbeat.get(region), input.now, input.staleAfterMs);
+        const beat = heartbeat.get(region);
+        const stale = !entry || isStale(entry.result.at, input.now, staleAfterOf(beat, input.staleAfterMs)) || regionIsStale(beat, input.now, input.staleAfterMs);
         regions[region] = stale ? "stale" : entry.state;
       }
-      const failing = input.regions.filter((region) => regions[region] === "down");
+      const counted = input.counts ? probing.filter(input.counts) : probing;
+      const failing = probing.filter((region) => regions[region] === "down");
       const outcomes: Partial<Record<Outcome, number>> = {};
       let daysLeft: number | undefined;
       for (const region of failing) {
@@ -69,11 +79,12 @@ export function judgeChecks(input: JudgeInput): Judgement[] {
         if (outcome === "tls_cert_expiring" && typeof detail?.daysLeft === "number") daysLeft = Math.min(daysLeft ?? Infinity, detail.daysLeft);
       }
       const own = input.quorumOf?.(checkId);
-      // More regions than there are can never be down: a check's quorum is capped at the region count.
-      const needed = own === undefined ? quorum : Math.max(1, Math.min(own, input.regions.length));
+      // More regions than probe a check can never be down: every quorum is capped at that count.
+      const needed = Math.max(1, Math.min(own ?? input.quorum ?? defaultQuorum(counted.length), counted.length));
+      const countedStates = Object.fromEntries(counted.map((region) => [region, regions[region]!]));
       return {
         checkId,
-        verdict: crossRegionVerdict(regions, needed),
+        verdict: crossRegionVerdict(countedStates, needed),
         regions,
         failing,
         outcomes,

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { agentsDocs, agentsRoutes } from "./agents/index.js";
 import { checksDocs, checksRoutes } from "./checks/index.js";
 import { driftDocs, driftRoutes } from "./drift/index.js";
 import type { AppDeps } from "./deps.js";
@@ -24,6 +25,7 @@ export const ROUTE_DOCS = [
   ...roundsDocs,
   ...driftDocs,
   ...probesDocs,
+  ...agentsDocs,
   ...metricsDocs,
   ...openApiDocs,
 ];
@@ -47,6 +49,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/", roundsRoutes(deps));
   app.route("/", driftRoutes(deps));
   app.route("/", probesRoutes(deps));
+  app.route("/", agentsRoutes(deps.agents ?? { store: deps.store, tokens: {}, planFor: () => [], intervalS: 60 }));
   app.route("/", metricsRoutes(deps, requests));
   app.route("/", openApiRoutes(ROUTE_DOCS));
   if (deps.chatops) {

@@ -5,6 +5,7 @@ import type { Hono } from "hono";
 import { chatopsRoutes } from "../chatops/index.js";
 import type { ProbeInvocation } from "../invoke/payloads.js";
 import type { Runtime } from "../runtime/index.js";
+import type { AgentDeps } from "./agents/index.js";
 
 /** Everything the API needs from the outside world; `appDepsOf` wires it from the composition root. */
 export interface AppDeps {
@@ -41,6 +42,15 @@ export interface AppDeps {
   now?: () => Date;
   /** Chat-ops sub-app, mounted at /chatops. */
   chatops?: Hono;
+  /** Regions verdicts are read over: the probe regions plus agent locations (default `regions`). */
+  verdictRegions?: string[];
+  /** Agent routes (plan, results, heartbeat); unset = agents refused. */
+  agents?: AgentDeps;
+}
+
+/** The regions every reader shows (verdicts, /v1/regions, /metrics, the page): probe regions and agent locations. */
+export function shownRegions(deps: Pick<AppDeps, "regions" | "verdictRegions">): string[] {
+  return deps.verdictRegions ?? deps.regions;
 }
 
 /** The API's dependencies from the composition root (chat-ops mounted at /chatops). */
@@ -63,10 +73,19 @@ export function appDepsOf(runtime: Runtime): AppDeps {
     alertProblems: runtime.alertProblems,
     spoolDepth: () => runtime.spoolDepth(),
     ...(settings.quorum !== undefined ? { quorum: settings.quorum } : {}),
+    verdictRegions: runtime.verdictScope.regions,
+    agents: {
+      store,
+      tokens: settings.agentTokens,
+      planFor: (location) => runtime.planFor(location),
+      intervalS: settings.intervalS,
+      intervalOf: (location) => runtime.profile?.locations?.[location]?.intervalS,
+    },
     chatops: chatopsRoutes({
       ...(settings.slackSigningSecret ? { signingSecret: settings.slackSigningSecret } : {}),
       store,
       regions: settings.regions,
+      verdictRegions: runtime.verdictScope.regions,
       guard,
       planProduct,
       checks,

@@ -23,6 +23,8 @@ export interface ChatopsDeps {
   signingSecret?: string;
   store: Pick<Store, "claimOnce" | "hit" | "verdicts">;
   regions: string[];
+  /** Regions Slack status reads verdicts over: probe regions plus agent locations (default `regions`). */
+  verdictRegions?: string[];
   guard: Guard;
   /** Same contract as AppDeps.planProduct: a product's probe-ready checks; throws on unknown product/geo. */
   planProduct(product: string, geo?: string): Check[] | Promise<Check[]>;

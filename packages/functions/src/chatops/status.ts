@@ -3,7 +3,7 @@ import { ephemeral, statusMessage, type SlackMessage } from "./blocks.js";
 import type { ChatopsDeps } from "./index.js";
 
 /** `/probe status [product]`: cross-region verdicts of the scheduled checks, from the stored verdict model. */
-export async function statusReply(product: string | undefined, deps: Pick<ChatopsDeps, "store" | "checks" | "regions" | "staleAfterMs" | "now">): Promise<SlackMessage> {
+export async function statusReply(product: string | undefined, deps: Pick<ChatopsDeps, "store" | "checks" | "regions" | "verdictRegions" | "staleAfterMs" | "now">): Promise<SlackMessage> {
   const checks = await deps.checks();
   const known = new Map(checks.map((check) => [check.checkId, check]));
   let wanted: Set<string> | undefined;
@@ -15,7 +15,7 @@ export async function statusReply(product: string | undefined, deps: Pick<Chatop
     }
   }
   const model = await deps.store.verdicts();
-  const reading = readVerdicts(model, deps.regions, new Date(deps.now?.() ?? Date.now()), deps.staleAfterMs);
+  const reading = readVerdicts(model, deps.verdictRegions ?? deps.regions, new Date(deps.now?.() ?? Date.now()), deps.staleAfterMs);
   const ids = wanted ? [...wanted] : [...new Set([...known.keys(), ...Object.keys(model?.checks ?? {})])];
   const verdicts = ids.map((checkId) => {
     const check = known.get(checkId);

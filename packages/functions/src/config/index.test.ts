@@ -38,6 +38,13 @@ describe("loadSettings", () => {
     expect(loadSettings({ PROBEMESH_LAB_GEOS: " kong-konnect = au, eu ; strongdm=uk; " }).labGeos).toEqual({ "kong-konnect": ["au", "eu"], strongdm: ["uk"] });
   });
 
+  it("reads agent tokens as location:token pairs; agents count for quorum unless told not to", () => {
+    expect(loadSettings({})).toMatchObject({ agentTokens: {}, agentsInQuorum: true });
+    const config = loadSettings({ PROBEMESH_AGENT_TOKENS: "dc1:0123456789abcdef, k8s-eu:fedcba9876543210:x", PROBEMESH_AGENTS_IN_QUORUM: "false" });
+    expect(config.agentTokens).toEqual({ dc1: "0123456789abcdef", "k8s-eu": "fedcba9876543210:x" });
+    expect(config.agentsInQuorum).toBe(false);
+  });
+
   it.each([
     [{ PORT: "http" }, /PORT: expected an integer/],
     [{ PROBEMESH_INTERVAL_S: "0" }, /PROBEMESH_INTERVAL_S/],
@@ -50,6 +57,10 @@ describe("loadSettings", () => {
     [{ PROBEMESH_LAB_GEOS: "strongdm=uk;strongdm=eu" }, /PROBEMESH_LAB_GEOS: strongdm given twice/],
     [{ PROBEMESH_LAB_GEOS: "strongdm=," }, /PROBEMESH_LAB_GEOS: no geo given for strongdm/],
     [{ PROBEMESH_LAB_GEOS: `strongdm=${"uk,".repeat(200)}` }, /PROBEMESH_LAB_GEOS: longer than 512 characters/],
+    [{ PROBEMESH_AGENT_TOKENS: "0123456789abcdef" }, /PROBEMESH_AGENT_TOKENS: expected location:token pairs/],
+    [{ PROBEMESH_AGENT_TOKENS: "dc1:short" }, /the token of dc1 must be at least 16 characters/],
+    [{ PROBEMESH_AGENT_TOKENS: "dc1:0123456789abcdef,dc1:fedcba9876543210" }, /location dc1 is named twice/],
+    [{ PROBEMESH_AGENTS_IN_QUORUM: "maybe" }, /PROBEMESH_AGENTS_IN_QUORUM: expected true or false/],
   ])("rejects %o with a clear message", (env, message) => {
     expect(() => loadSettings(env)).toThrow(ConfigError);
     expect(() => loadSettings(env)).toThrow(message);

@@ -76,6 +76,10 @@ export interface Settings {
   labNetworkFile?: string;
   /** Local only: vendor geographies the lab plans, per product (PROBEMESH_LAB_GEOS); empty = the lab's defaults. */
   labGeos: Record<string, string[]>;
+  /** Agent location → its token (PROBEMESH_AGENT_TOKENS=`location:token,…`); none = agents refused. */
+  agentTokens: Record<string, string>;
+  /** Whether agent locations count for verdicts and quorum (PROBEMESH_AGENTS_IN_QUORUM, default true); they are shown either way. */
+  agentsInQuorum: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -127,6 +131,8 @@ export function loadSettings(env: Env = process.env): Settings {
     spoolDir: nonEmpty(env.PROBEMESH_SPOOL_DIR),
     spoolQueues: stringMap(env, "PROBEMESH_SPOOL_QUEUES") ?? {},
     labGeos: labGeos(env.PROBEMESH_LAB_GEOS),
+    agentTokens: agentTokens(env.PROBEMESH_AGENT_TOKENS),
+    agentsInQuorum: boolean(env, "PROBEMESH_AGENTS_IN_QUORUM", true),
   };
 }
 
@@ -167,6 +173,36 @@ function secretsOf(env: Env): Record<string, string> {
     if (name) secrets[name] = value;
   }
   return secrets;
+}
+
+/** Shortest agent token accepted: a guessable token would let anyone write a location's results. */
+const MIN_AGENT_TOKEN_LENGTH = 16;
+
+/** `location:token,…` → location → token; a location named twice or a short token is refused. */
+function agentTokens(value: string | undefined): Record<string, string> {
+  const tokens: Record<string, string> = {};
+  for (const pair of list(value) ?? []) {
+    const colon = pair.indexOf(":");
+    const location = pair.slice(0, colon);
+    const token = pair.slice(colon + 1);
+    if (colon <= 0 || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(location)) {
+      throw new ConfigError("PROBEMESH_AGENT_TOKENS", `expected location:token pairs (location a-z, 0-9, -), got "${pair.slice(0, Math.max(colon, 0)) || pair.slice(0, 20)}…"`);
+    }
+    if (token.length < MIN_AGENT_TOKEN_LENGTH || /\s/.test(token)) {
+      throw new ConfigError("PROBEMESH_AGENT_TOKENS", `the token of ${location} must be at least ${MIN_AGENT_TOKEN_LENGTH} characters without spaces`);
+    }
+    if (tokens[location] !== undefined) throw new ConfigError("PROBEMESH_AGENT_TOKENS", `location ${location} is named twice`);
+    tokens[location] = token;
+  }
+  return tokens;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = nonEmpty(env[name])?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (raw === "true" || raw === "1") return true;
+  if (raw === "false" || raw === "0") return false;
+  throw new ConfigError(name, `expected true or false, got "${raw}"`);
 }
 
 function guardOverrides(env: Env): GuardOverrides {

@@ -2,7 +2,7 @@ import type { Check } from "@probemesh/core/check";
 import type { MaintenanceWindow } from "@probemesh/core/maintenance";
 import { isStoreUnavailable, type Incident, type Store } from "@probemesh/core/store";
 import type { ProbeInvocation, ProbeSummary } from "../invoke/payloads.js";
-import type { Runtime } from "../runtime/index.js";
+import type { Runtime, VerdictScope } from "../runtime/index.js";
 import { planShards, type ShardPlanOptions } from "./shards.js";
 
 /** What the scheduler hands to the alert hook after each evaluation. */
@@ -31,6 +31,8 @@ export interface RoundDeps {
   sharding?: Omit<ShardPlanOptions, "budgetMs">;
   /** The profile's maintenance windows: probing and storage go on, alerts inside them are held back. */
   maintenance?: readonly MaintenanceWindow[];
+  /** Judge over these regions (cloud regions plus agent locations) instead of `regions` alone. */
+  verdictScope?: VerdictScope;
   now?: () => Date;
 }
 
@@ -102,11 +104,13 @@ export async function runRound(deps: RoundDeps, roundId?: string): Promise<Round
   );
   let evaluation = { opened: [] as Incident[], resolved: [] as Incident[], alerts: { opened: [] as Incident[], resolved: [] as Incident[], open: [] as Incident[] } };
   await tolerate(async () => {
+    const scope = deps.verdictScope;
     evaluation = await deps.store.evaluate({
       now: now(),
-      regions: deps.regions,
+      regions: scope?.regions ?? deps.regions,
       staleAfterMs: deps.staleAfterMs,
-      checks,
+      checks: scope?.checks ?? checks,
+      ...(scope ? { probes: scope.probes, counts: scope.counts } : {}),
       ...(deps.maintenance ? { maintenance: deps.maintenance } : {}),
       ...(deps.quorum !== undefined ? { quorum: deps.quorum } : {}),
     });
@@ -173,6 +177,7 @@ export function roundDepsOf(runtime: Runtime): RoundDeps {
     roundDeadlineMs: runtime.roundDeadlineMs,
     staleAfterMs: runtime.staleAfterMs,
     sharding: { concurrency: settings.probeConcurrency, timeoutMs: settings.probeTimeoutMs, storeShards: settings.storeShards },
+    ...(runtime.agentRegions.length > 0 ? { verdictScope: runtime.verdictScope } : {}),
     ...(runtime.profile?.maintenance ? { maintenance: runtime.profile.maintenance } : {}),
     ...(settings.quorum !== undefined ? { quorum: settings.quorum } : {}),
   };

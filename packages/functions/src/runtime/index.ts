@@ -5,6 +5,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import type { Check } from "@probemesh/core/check";
 import { createGuard, DEFAULT_POLICY, LAB_POLICY, withOverrides, type Guard } from "@probemesh/core/guard";
+import { agentRegion, isAgentRegion, planForLocation } from "@probemesh/core/agent";
 import { plan } from "@probemesh/core/plan";
 import type { ProbeContext } from "@probemesh/core/probers";
 import { loadProfile, parseProfile, type Profile } from "@probemesh/core/profile";
@@ -32,6 +33,15 @@ export interface Runtime {
   profile?: Profile;
   /** The scheduled checks (the profile's plan, or the lab's). */
   checks(): Check[];
+  /** Agent locations with a token (PROBEMESH_AGENT_TOKENS), as their regions (`agent:<location>`). */
+  agentRegions: string[];
+  /** The checks one agent location probes (its profile section; without one, the whole plan). */
+  planFor(location: string): Check[];
+  /**
+   * What verdicts are judged over: cloud regions plus agent locations (their own columns), which
+   * region probes which check, and whether agents count for verdicts and quorum.
+   */
+  verdictScope: VerdictScope;
   /** A human label of a scheduled check. */
   describeCheck(checkId: string): string | undefined;
   /** Expands a product (and vendor geo) into checks; throws on an unknown product or geo. */
@@ -56,6 +66,15 @@ export interface Runtime {
   roundDeadlineMs: number;
   /** Closes the SDK clients. */
   destroy(): void;
+}
+
+/** The regions verdicts are judged over (core/verdict `judgeChecks`' `regions`, `probes`, `counts`). */
+export interface VerdictScope {
+  regions: string[];
+  /** Every planned check (cloud and agent plans), for per-check quorum, alertOn and maintenance. */
+  checks: Check[];
+  probes(checkId: string, region: string): boolean;
+  counts(region: string): boolean;
 }
 
 /** What only the local mesh adds: the lab's checks (its stand-ins replace the real hosts). */
@@ -105,8 +124,12 @@ export async function createRuntime(settings: Settings, extras: LocalExtras = {}
   const lab = settings.labNetworkFile ? readLabNetwork(settings.labNetworkFile) : undefined;
   const inLab = lab !== undefined || extras.checks !== undefined;
   const checks = extras.checks ?? (profile ? plan({ profile }).checks : []);
-  const labels = new Map(checks.map((check) => [check.checkId, check.label ?? check.target]));
-  const byId = new Map(checks.map((check) => [check.checkId, check]));
+  const agentLocations = Object.keys(settings.agentTokens);
+  const agentPlans = new Map(agentLocations.map((location) => [location, profile ? planForLocation(profile, location) : checks]));
+  const planFor = (location: string) => agentPlans.get(location) ?? (profile ? planForLocation(profile, location) : checks);
+  const verdictScope = scopeOf(settings, checks, agentPlans);
+  const labels = new Map(verdictScope.checks.map((check) => [check.checkId, check.label ?? check.target]));
+  const byId = new Map(verdictScope.checks.map((check) => [check.checkId, check]));
   const secretNames = Object.values(profile?.destinations ?? {}).flatMap((d) => (d.secret ? [d.secret] : []));
   const routed = resolveDestinations(profile?.destinations, await readSecrets(secretNames, settings.secrets));
   for (const problem of routed.problems) console.warn(`alerts: ${problem}`);
@@ -132,6 +155,9 @@ export async function createRuntime(settings: Settings, extras: LocalExtras = {}
     invoker,
     ...(profile ? { profile } : {}),
     checks: () => checks,
+    agentRegions: agentLocations.map(agentRegion),
+    planFor,
+    verdictScope,
     describeCheck: (checkId) => labels.get(checkId),
     planProduct: (product, geo) => plan({ product, ...(geo ? { geo } : {}) }).checks,
     alert,
@@ -163,6 +189,24 @@ export async function createRuntime(settings: Settings, extras: LocalExtras = {}
       invoker.destroy();
       lambda?.destroy();
     },
+  };
+}
+
+/**
+ * Cloud regions probe the scheduled checks, each agent location its own plan; agents count for
+ * verdicts and quorum unless PROBEMESH_AGENTS_IN_QUORUM=false (then their columns are shown only).
+ */
+function scopeOf(settings: Settings, checks: Check[], agentPlans: Map<string, Check[]>): VerdictScope {
+  const cloud = new Set(checks.map((check) => check.checkId));
+  const byRegion = new Map([...agentPlans].map(([location, plan]) => [agentRegion(location), new Set(plan.map((check) => check.checkId))]));
+  const all = new Map(checks.map((check) => [check.checkId, check]));
+  for (const plan of agentPlans.values()) for (const check of plan) if (!all.has(check.checkId)) all.set(check.checkId, check);
+  return {
+    regions: [...settings.regions, ...byRegion.keys()],
+    checks: [...all.values()],
+    // A check no plan names any more (an old result) is judged over every region, as before agents.
+    probes: (checkId, region) => !all.has(checkId) || (byRegion.get(region)?.has(checkId) ?? cloud.has(checkId)),
+    counts: (region) => settings.agentsInQuorum || !isAgentRegion(region),
   };
 }
 

@@ -3,7 +3,7 @@ import type { LatestEntry } from "@probemesh/core/store";
 import { readVerdicts } from "@probemesh/core/verdict";
 import { Hono } from "hono";
 import * as v from "valibot";
-import type { AppDeps } from "../deps.js";
+import { shownRegions, type AppDeps } from "../deps.js";
 import { BadRequest, NotFound } from "../errors/index.js";
 import { IsoTime, validate, type RouteDoc } from "../validate.js";
 
@@ -25,7 +25,7 @@ export const HistoryQuery = v.strictObject({
 /** Checks known from the plan and from the store, labelled, with per-region latest results. */
 export async function checkViews(deps: AppDeps) {
   const [planned, latest, model] = await Promise.all([deps.checks(), deps.store.latest(), deps.store.verdicts()]);
-  const reading = readVerdicts(model, deps.regions, deps.now?.() ?? new Date(), deps.staleAfterMs);
+  const reading = readVerdicts(model, shownRegions(deps), deps.now?.() ?? new Date(), deps.staleAfterMs);
   const byId = new Map<string, { check: Check; entries: LatestEntry[] }>();
   for (const check of planned) byId.set(check.checkId, { check, entries: [] });
   for (const entry of latest) {

@@ -1,7 +1,7 @@
 import type { LatestEntry } from "@probemesh/core/store";
 import { countVerdicts, readVerdicts, regionViews, type ReadVerdict, type RegionView } from "@probemesh/core/verdict";
 import { Hono, type MiddlewareHandler } from "hono";
-import type { AppDeps } from "../deps.js";
+import { shownRegions, type AppDeps } from "../deps.js";
 import type { RouteDoc } from "../validate.js";
 
 /** Latency histogram bounds in seconds (probe latencies: loopback ms up to multi-second timeouts). */
@@ -31,9 +31,9 @@ export function metricsRoutes(deps: AppDeps, requests: RequestCounter): Hono {
   return new Hono().get("/metrics", async (c) => {
     const now = deps.now?.() ?? new Date();
     const [latest, heartbeats, model] = await Promise.all([deps.store.latest(), deps.store.heartbeats(), deps.store.verdicts()]);
-    const reading = readVerdicts(model, deps.regions, now, deps.staleAfterMs);
+    const reading = readVerdicts(model, shownRegions(deps), now, deps.staleAfterMs);
     const verdicts = Object.keys(model?.checks ?? {}).map((checkId) => reading.verdictOf(checkId));
-    const text = renderMetrics(latest, verdicts, regionViews(deps.regions, heartbeats, now, deps.staleAfterMs), requests);
+    const text = renderMetrics(latest, verdicts, regionViews(shownRegions(deps), heartbeats, now, deps.staleAfterMs), requests);
     return c.body(text, 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
   });
 }

@@ -1,7 +1,7 @@
 import type { HourlyCounts } from "@probemesh/core/store";
 import { Hono } from "hono";
 import * as v from "valibot";
-import type { AppDeps } from "../deps.js";
+import { shownRegions, type AppDeps } from "../deps.js";
 import { validate, type RouteDoc } from "../validate.js";
 
 const HOUR_MS = 3_600_000;
@@ -29,14 +29,14 @@ export async function overviewView(deps: AppDeps, window: keyof typeof WINDOW_HO
   const to = now.toISOString();
   const [planned, counts, evaluatedAt] = await Promise.all([
     deps.checks(),
-    deps.store.hourlyCounts({ regions: deps.regions, from, to }),
+    deps.store.hourlyCounts({ regions: shownRegions(deps), from, to }),
     deps.store.evaluatedAt(),
   ]);
   const slot = new Map(grid.map((start, i) => [start, i]));
   const rows = new Map<string, Record<string, HourCell[]>>();
   const rowOf = (checkId: string) => {
     let row = rows.get(checkId);
-    if (!row) rows.set(checkId, (row = Object.fromEntries(deps.regions.map((region) => [region, grid.map((): HourCell => null)]))));
+    if (!row) rows.set(checkId, (row = Object.fromEntries(shownRegions(deps).map((region) => [region, grid.map((): HourCell => null)]))));
     return row;
   };
   for (const check of planned) rowOf(check.checkId);
@@ -52,7 +52,7 @@ export async function overviewView(deps: AppDeps, window: keyof typeof WINDOW_HO
     window,
     bucket: "1h" as const,
     hours: grid,
-    regions: deps.regions,
+    regions: shownRegions(deps),
     checks: [...rows].map(([checkId, regions]) => ({ checkId, regions })),
   };
 }

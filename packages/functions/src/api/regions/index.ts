@@ -2,13 +2,13 @@ import { regionViews } from "@probemesh/core/verdict";
 export type { RegionView } from "@probemesh/core/verdict";
 export { regionViews };
 import { Hono } from "hono";
-import type { AppDeps } from "../deps.js";
+import { shownRegions, type AppDeps } from "../deps.js";
 import type { RouteDoc } from "../validate.js";
 
 export function regionsRoutes(deps: AppDeps): Hono {
   return new Hono().get("/v1/regions", async (c) => {
     const now = deps.now?.() ?? new Date();
-    const regions = regionViews(deps.regions, await deps.store.heartbeats(), now, deps.staleAfterMs);
+    const regions = regionViews(shownRegions(deps), await deps.store.heartbeats(), now, deps.staleAfterMs);
     return c.json({ regions });
   });
 }

@@ -1,14 +1,14 @@
 import type { ActiveWindow } from "@probemesh/core/maintenance";
 import { countVerdicts, readVerdicts } from "@probemesh/core/verdict";
 import { Hono } from "hono";
-import type { AppDeps } from "../deps.js";
+import { shownRegions, type AppDeps } from "../deps.js";
 import type { RouteDoc } from "../validate.js";
 
 /** Verdict per scheduled or stored check, read from the stored verdict model (core/verdict). */
 export async function statusView(deps: AppDeps) {
   const now = deps.now?.() ?? new Date();
   const [planned, model] = await Promise.all([deps.checks(), deps.store.verdicts()]);
-  const reading = readVerdicts(model, deps.regions, now, deps.staleAfterMs);
+  const reading = readVerdicts(model, shownRegions(deps), now, deps.staleAfterMs);
   const labels = new Map(planned.map((check) => [check.checkId, check]));
   const ids = [...new Set([...labels.keys(), ...Object.keys(model?.checks ?? {})])];
   const checks = ids.map((checkId) => {
