@@ -4,7 +4,7 @@ import { logging, profileFiles, sharedEnvironment, FUNCTION_ARCHITECTURE, FUNCTI
 import { apiGrants } from "./permissions.js";
 import { probeFunctionArns, probeFunctionsJson, spoolQueueArns, spoolQueuesJson } from "./probes.js";
 import { alertSecrets } from "./alerts.js";
-import { apiTokens } from "./secrets.js";
+import { agentTokens, apiTokens } from "./secrets.js";
 import { tableArns } from "./storage.js";
 
 /** The Hono app (hono/aws-lambda, payload format 2.0). */
@@ -20,6 +20,7 @@ export const apiFunction = new sst.aws.Function("ApiHandler", {
     PROBEMESH_PROBE_FUNCTIONS: probeFunctionsJson,
     PROBEMESH_SPOOL_QUEUES: spoolQueuesJson,
     PROBEMESH_API_TOKENS: apiTokens.value,
+    PROBEMESH_AGENT_TOKENS: agentTokens.value,
   },
   copyFiles: profileFiles,
   link: alertSecrets,

@@ -1,7 +1,7 @@
 import { logging, profileFiles, sharedEnvironment, FUNCTION_ARCHITECTURE, FUNCTION_RUNTIME } from "./environment.js";
 import { chatopsGrants, chatopsWorkerGrants } from "./permissions.js";
 import { probeFunctionArns, probeFunctionsJson } from "./probes.js";
-import { slackSigningSecret } from "./secrets.js";
+import { agentTokens, slackSigningSecret } from "./secrets.js";
 import { tableArns } from "./storage.js";
 
 /** Runs the on-demand probe a slash command asked for and posts to Slack's response_url. */
@@ -33,6 +33,8 @@ export const chatops = new sst.aws.Function("Chatops", {
   environment: {
     ...sharedEnvironment,
     SLACK_SIGNING_SECRET: slackSigningSecret.value,
+    // `/probe status` shows agent locations' columns.
+    PROBEMESH_AGENT_TOKENS: agentTokens.value,
     PROBEMESH_CHATOPS_WORKER: chatopsWorker.name,
   },
   permissions: chatopsGrants(tableArns, chatopsWorker.arn),

@@ -4,6 +4,7 @@ import { logging, profileFiles, sharedEnvironment, FUNCTION_ARCHITECTURE, FUNCTI
 import { driftGrants, schedulerGrants } from "./permissions.js";
 import { probeFunctionArns, probeFunctionsJson } from "./probes.js";
 import { alertSecrets, deadmanAlarm } from "./alerts.js";
+import { agentTokens } from "./secrets.js";
 import { scheduleExpression } from "./settings.js";
 import { tableArns } from "./storage.js";
 
@@ -24,7 +25,8 @@ export const scheduler = new sst.aws.CronV2("Scheduler", {
     // Sizes live in core/cost/functions.ts, where `probemesh cost` prices them.
     memory: `${FUNCTION_SIZES.scheduler.memoryMb} MB`,
     timeout: `${FUNCTION_SIZES.scheduler.timeoutS} seconds`,
-    environment: { ...sharedEnvironment, PROBEMESH_PROBE_FUNCTIONS: probeFunctionsJson },
+    // Agent locations are regions of the verdicts the scheduler evaluates.
+    environment: { ...sharedEnvironment, PROBEMESH_PROBE_FUNCTIONS: probeFunctionsJson, PROBEMESH_AGENT_TOKENS: agentTokens.value },
     link: alertSecrets,
     copyFiles: profileFiles,
     permissions: schedulerGrants(tableArns, probeFunctionArns),

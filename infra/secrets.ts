@@ -6,3 +6,5 @@
 export const slackSigningSecret = new sst.Secret("SlackSigningSecret", "");
 /** Comma-separated bearer tokens allowed to request on-demand probes. */
 export const apiTokens = new sst.Secret("ApiTokens", "");
+/** Agent tokens, `location:token,…` (PROBEMESH_AGENT_TOKENS): each writes only its own location's results. */
+export const agentTokens = new sst.Secret("AgentTokens", "");

@@ -44,6 +44,9 @@ function effects(runtime: Runtime) {
     storeShards: settings.storeShards,
     watchIntervalS: settings.watchIntervalS,
     labGeos: settings.labGeos,
+    agents: runtime.agentRegions,
+    verdictRegions: runtime.verdictScope.regions,
+    agentsCount: runtime.verdictScope.counts("agent:dc1"),
   };
 }
 
@@ -87,6 +90,8 @@ describe("one runtime: npm start wires what Lambda wires", () => {
       PROBEMESH_PROBE_CONCURRENCY: "8",
       PROBEMESH_ALERT_WEBHOOK: "https://hooks.example.test/alerts",
       PROBEMESH_ALERT_SLACK_WEBHOOK: "https://hooks.example.test/slack",
+      PROBEMESH_AGENT_TOKENS: "dc1:one-runtime-agent-token",
+      PROBEMESH_AGENTS_IN_QUORUM: "false",
       PROBEMESH_WATCH_INTERVAL_S: "3600",
     };
     mesh = await startMesh({ env: { ...process.env, ...env }, autoStart: false, web: false, workerRestartDelayMs: 5000 });
@@ -116,6 +121,9 @@ describe("one runtime: npm start wires what Lambda wires", () => {
       storeShards: 8,
       watchIntervalS: 3600,
       labGeos: { "kong-konnect": ["au"], strongdm: ["uk"] },
+      agents: ["agent:dc1"],
+      verdictRegions: ["us-east-1", "eu-west-1", "agent:dc1"],
+      agentsCount: false,
     });
     // Local only: the port and the data directory.
     expect(new URL(mesh.url).port).not.toBe("8787");
@@ -157,9 +165,11 @@ describe("one runtime: npm start wires what Lambda wires", () => {
       ["eu-west-1", false],
     ]);
     const { regions } = (await (await fetch(`${mesh.url}/v1/regions`)).json()) as { regions: Array<{ region: string; stale: boolean }> };
+    // agent:dc1 (PROBEMESH_AGENT_TOKENS) has no agent running: a region column, stale.
     expect(regions.map((r) => [r.region, r.stale])).toEqual([
       ["us-east-1", false],
       ["eu-west-1", true],
+      ["agent:dc1", true],
     ]);
     const status = (await (await fetch(`${mesh.url}/v1/status`)).json()) as { checks: Array<{ regions: Record<string, string> }> };
     expect(status.checks.every((c) => c.regions["eu-west-1"] === "stale")).toBe(true);

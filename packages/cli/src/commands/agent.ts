@@ -1,17 +1,34 @@
 import { LocationNameSchema } from "@probemesh/core/agent";
 import * as v from "valibot";
 import { AgentRefusedError, runAgent } from "../agent/index.js";
-import { UsageError, type Command } from "../io.js";
+import { command, UsageError } from "../io.js";
 import { parse } from "./args.js";
 
 const USAGE = "probemesh agent --api <url> --token <token> --location <name> [--interval s] [--buffer batches] [--timeout ms] [--concurrency n]";
+
+const HELP = `usage: ${USAGE}
+
+Runs until SIGINT/SIGTERM: fetches the location's plan from the API (GET /v1/agents/<location>/plan),
+probes it every interval with the same engine as the probe regions, sends the results in batches
+(kept in memory while the API is unreachable, sent later, oldest first) and a heartbeat per round.
+
+  --api <url>         the probemesh API (default $PROBEMESH_API)
+  --token <token>     this location's agent token (default $PROBEMESH_AGENT_TOKEN; keeps it out of ps)
+  --location <name>   the location (a-z, 0-9, -); it shows as region agent:<name>
+  --interval <s>      seconds between rounds (default: the plan's)
+  --buffer <n>        result batches kept while the API is unreachable (default 1000; oldest dropped beyond)
+  --timeout <ms>      budget of one probe (default 5000)
+  --concurrency <n>   probes in flight (default 32)
+
+exit codes: 0 stopped by a signal, 2 bad usage or the API refused the token
+`;
 
 /**
  * `probemesh agent`: a long-running probe agent for one location (see ../agent). The token may
  * come from PROBEMESH_AGENT_TOKEN instead of --token, so it stays out of the process list.
  * SIGINT/SIGTERM stop it cleanly with exit 0; a refused token exits 2.
  */
-export const agent: Command = async (args, io) => {
+export const agent = command(HELP, async (args, io) => {
   const { values, positionals } = parse(
     args,
     {
@@ -69,7 +86,7 @@ export const agent: Command = async (args, io) => {
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);
   }
-};
+});
 
 function integer(name: string, text: string, min: number, max: number): number {
   const value = Number(text);
