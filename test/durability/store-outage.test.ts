@@ -107,7 +107,8 @@ describe("nothing lost through a store outage of over two minutes", () => {
     const recovered = await round();
     expect(recovered.storeError).toBeUndefined();
     expect(recovered.regions.every((r) => r.ok && !r.summary?.spooled)).toBe(true);
-    const health = (await (await fetch(`${mesh.url}/healthz`)).json()) as { status: string; spool: { depth: number } };
+    const health = (await (await fetch(`${mesh.url}/healthz`)).json()) as { status: string; spool: { depth: number }; failedShards: unknown };
+    expect(health.failedShards, JSON.stringify(recovered.regions)).toEqual({});
     expect(health).toMatchObject({ status: "ok", spool: { depth: 0 } });
     const drainMs = Date.now() - drainedAt;
     await round();

@@ -58,7 +58,7 @@ describe("sharded rounds", () => {
         }
         return probe(invocation, { getRemainingTimeInMillis: () => 55_000 });
       },
-      roundDeadlineMs: 2_000 * 5,
+      roundDeadlineMs: 6_000,
       staleAfterMs: 60_000,
       now,
       // A tiny budget so 400 checks need several invocations.

@@ -9,8 +9,9 @@ const checks = (n: number, target = (i: number) => `tcp://10.0.${Math.floor(i / 
 const base = { budgetMs: 50_000, concurrency: 32, timeoutMs: 5_000, storeShards: 16 };
 
 describe("planShards", () => {
-  it("keeps a small plan in one invocation", () => {
+  it("keeps a small plan in one invocation, even when a probe's timeout exceeds the budget's share", () => {
     expect(planShards(checks(100), base)).toHaveLength(1);
+    expect(planShards(checks(11), { ...base, budgetMs: 4_000 })).toHaveLength(1);
   });
 
   it("sizes invocations by estimated time, not count: silent UDP costs its timeout", () => {
@@ -19,7 +20,7 @@ describe("planShards", () => {
     expect(tcp).toHaveLength(1);
     // 1,500 × 5 s / 32 in flight = 234 s of work; 25 s of room per invocation.
     expect(udp.length).toBeGreaterThanOrEqual(10);
-    for (const plan of udp) expect(plan.reduce((ms, c) => ms + estimateMs(c, base.timeoutMs), 0) / base.concurrency + base.timeoutMs).toBeLessThanOrEqual(25_000);
+    for (const plan of udp) expect(plan.reduce((ms, c) => ms + estimateMs(c, base.timeoutMs), 0) / base.concurrency).toBeLessThanOrEqual(25_000);
   });
 
   it("caps an invocation's plan at maxChecks (payload far below Lambda's 6 MB) and loses no check", () => {

@@ -4,8 +4,9 @@ import { shardOf } from "@probemesh/core/store";
 /**
  * How a region's plan is split into probe invocations: by time, not by a fixed count. Each
  * check is costed from its kind (and port count for a range), an invocation takes checks until
- * its estimated wall time — the checks' total time spread over the invocation's concurrency,
- * plus one full timeout for the slowest — reaches half its budget, and never more than
+ * its estimated wall time — the checks' total time spread over the invocation's concurrency —
+ * reaches half its budget (a single check longer than the deadline is cut by the deadline
+ * wherever it runs), and never more than
  * `maxChecks` (its payload stays far below Lambda's 6 MB). Checks are grouped by the store
  * shard their state lives in, so concurrent invocations of one region write different state
  * items and do not contend for one.
@@ -26,7 +27,7 @@ export interface ShardPlanOptions {
   budgetMs: number;
   /** Checks in flight per invocation (PROBEMESH_PROBE_CONCURRENCY). */
   concurrency: number;
-  /** Budget of one probe (PROBEMESH_PROBE_TIMEOUT_MS): a silent target costs this much. */
+  /** Budget of one probe (PROBEMESH_PROBE_TIMEOUT_MS): a silent UDP target costs this much. */
   timeoutMs: number;
   /** The store's state shards (checks of one store shard stay in one invocation when they fit). */
   storeShards: number;
@@ -53,7 +54,7 @@ export function estimateMs(check: Pick<Check, "target">, timeoutMs: number, rang
 export function planShards(checks: readonly Check[], options: ShardPlanOptions): Check[][] {
   const maxChecks = options.maxChecks ?? 2_000;
   const capacityMs = options.budgetMs * (options.fill ?? 0.5);
-  const costOf = (members: number) => members / options.concurrency + options.timeoutMs;
+  const costOf = (totalMs: number) => totalMs / options.concurrency;
   const groups = new Map<number, Check[]>();
   for (const check of checks) {
     const shard = shardOf(check.checkId, options.storeShards);

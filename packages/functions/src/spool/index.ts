@@ -61,10 +61,22 @@ export function fileSpool(dir: string, limits = FILE_SPOOL_LIMITS): Spool {
     async drain(deliver) {
       let delivered = 0;
       for (const name of files()) {
+        // Claimed by an atomic rename: concurrent invocations of the region never deliver one batch twice.
         const path = join(dir, name);
-        const batch = JSON.parse(gunzipSync(readFileSync(path)).toString("utf8")) as SpooledBatch;
-        await deliver(batch);
-        rmSync(path, { force: true });
+        const claimed = join(dir, `.${name}.claimed-${process.pid}-${sequence++}`);
+        try {
+          renameSync(path, claimed);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === "ENOENT") continue;
+          throw error;
+        }
+        try {
+          await deliver(JSON.parse(gunzipSync(readFileSync(claimed)).toString("utf8")) as SpooledBatch);
+        } catch (error) {
+          renameSync(claimed, path);
+          throw error;
+        }
+        rmSync(claimed, { force: true });
         delivered += 1;
       }
       return delivered;
