@@ -9,7 +9,7 @@ import type { ProbeContext, Prober } from "./types.js";
 const EXPIRY_ERRORS = new Set(["CERT_HAS_EXPIRED", "CERT_NOT_YET_VALID"]);
 const NAME_ERRORS = new Set(["ERR_TLS_CERT_ALTNAME_INVALID", "HOSTNAME_MISMATCH"]);
 const DAY_MS = 86_400_000;
-/** A leaf certificate expiring within this many days fails as `tls_cert_expiring` (DESIGN.md § Results). */
+/** A leaf certificate expiring within this many days fails as `tls_cert_expiring`. */
 export const DEFAULT_CERT_MIN_DAYS = 14;
 
 /** What the handshake showed: protocol, cipher and the peer certificate's identity. */
