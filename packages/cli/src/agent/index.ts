@@ -48,13 +48,16 @@ export async function runAgent(options: AgentOptions): Promise<number> {
   if (!plan) return 0;
   log(`agent ${region}: ${plan.checks.length} checks every ${options.intervalS ?? plan.intervalS} s from ${options.api.origin}`);
 
+  const labContext = plan.lab ? await labContextOf(plan) : undefined;
+  if (labContext) log(`agent ${region}: probing the lab through its DNS ${plan.lab!.dnsServer} (loopback only)`);
+
   while (!signal.aborted) {
     const started = Date.now();
     const roundId = new Date(started).toISOString();
     plan = (await client.plan()) ?? plan;
     const intervalS = options.intervalS ?? plan.intervalS;
     const results = await runChecks(plan.checks, {
-      context: { ...options.context, region, signal },
+      context: { ...labContext, ...options.context, region, signal },
       concurrency: options.concurrency,
       timeoutMs: options.timeoutMs,
       deadlineMs: Math.max(1_000, intervalS * 800),
@@ -83,6 +86,15 @@ export async function runAgent(options: AgentOptions): Promise<number> {
   }
   log(`agent ${region} stopped`);
   return 0;
+}
+
+/**
+ * The lab's hosts (`*.lab.example`) exist only in the lab's DNS: an agent of `npm start` probes
+ * them through the lab's network description, never through the system resolver.
+ */
+async function labContextOf(plan: AgentPlan): Promise<Partial<ProbeContext>> {
+  const { labContext } = await import("@probemesh/functions/lab");
+  return labContext(plan.lab as unknown as Parameters<typeof labContext>[0]);
 }
 
 /** One round's results in batches the API accepts; each batch's id is the round id (plus a part number). */

@@ -67,6 +67,8 @@ export const AgentPlanSchema = v.object({
     ),
     v.maxLength(MAX_PLAN_CHECKS),
   ),
+  /** The lab only (`npm start` without a profile): its network description (lab DNS, port map, CA), since its hosts exist nowhere else. */
+  lab: v.optional(v.looseObject({ region: v.string(), localAddress: v.string(), dnsServer: v.string(), ca: v.array(v.string()), routes: v.record(v.string(), v.unknown()), closed: v.record(v.string(), v.number()) })),
 });
 export type AgentPlan = Omit<v.InferOutput<typeof AgentPlanSchema>, "checks"> & { checks: Check[] };
 

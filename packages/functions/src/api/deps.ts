@@ -4,6 +4,7 @@ import type { Store } from "@probemesh/core/store";
 import type { Hono } from "hono";
 import { chatopsRoutes } from "../chatops/index.js";
 import type { ProbeInvocation } from "../invoke/payloads.js";
+import { agentRegion } from "@probemesh/core/agent";
 import type { Runtime } from "../runtime/index.js";
 import type { AgentDeps } from "./agents/index.js";
 
@@ -80,6 +81,11 @@ export function appDepsOf(runtime: Runtime): AppDeps {
       planFor: (location) => runtime.planFor(location),
       intervalS: settings.intervalS,
       intervalOf: (location) => runtime.profile?.locations?.[location]?.intervalS,
+      // In the lab an agent needs the lab's DNS and port map: its hosts exist nowhere else.
+      planExtras: (location) => {
+        const lab = runtime.labNetworkOf(agentRegion(location));
+        return lab ? { lab } : undefined;
+      },
     },
     chatops: chatopsRoutes({
       ...(settings.slackSigningSecret ? { signingSecret: settings.slackSigningSecret } : {}),

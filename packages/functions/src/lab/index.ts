@@ -11,6 +11,7 @@ import { DEFAULT_LAB_GEOS, labPlan, type LabGeos, type LabRow } from "./profile.
 
 export { describeFault, labFaults, LAB_FAULTS, type LabFault } from "./faults.js";
 export { labPlan, type LabGeos, type LabRow } from "./profile.js";
+export { labContext, type LabNetwork, type LabRegionNetwork } from "./network.js";
 
 /**
  * The lab: loopback stand-ins for the vendors' hosts, so the mesh runs with no network beyond

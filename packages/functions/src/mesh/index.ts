@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { agentRegion } from "@probemesh/core/agent";
 import type { Check } from "@probemesh/core/check";
 import { ensureTable } from "@probemesh/core/store";
 import { loadSettings, probeFunctionName, type Settings } from "../config/index.js";
@@ -126,7 +127,9 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
       lab = await startLab({ geos: settings.labGeos, regions: settings.regions, log });
       cleanup.push(() => lab!.stop());
       labFile = join(scratch, "lab-network.json");
-      const network: LabNetwork = Object.fromEntries(settings.regions.map((region) => [region, lab!.networkFor(region)]));
+      // Agent locations probe the lab too (their plan hands them this network: lab DNS, port map, CA).
+      const labRegions = [...settings.regions, ...Object.keys(settings.agentTokens).map(agentRegion)];
+      const network: LabNetwork = Object.fromEntries(labRegions.map((region) => [region, lab!.networkFor(region)]));
       writeFileSync(labFile, JSON.stringify(network));
     }
 
@@ -159,7 +162,7 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
     const chatopsWorker = await startInvokeServer({ functions: { [CHATOPS_WORKER]: chatopsWorkerFor(getRuntime) }, timeoutMs: 120_000 });
     cleanup.push(() => chatopsWorker.close());
     runtime = await createRuntime(
-      { ...settings, spoolDir, dynamodbEndpoint: dynamo.endpoint, lambdaEndpoints: endpoints, chatopsWorker: CHATOPS_WORKER, chatopsEndpoint: chatopsWorker.url },
+      { ...settings, spoolDir, dynamodbEndpoint: dynamo.endpoint, lambdaEndpoints: endpoints, chatopsWorker: CHATOPS_WORKER, chatopsEndpoint: chatopsWorker.url, ...(labFile ? { labNetworkFile: labFile } : {}) },
       lab ? { checks: lab.checks } : {},
     );
     cleanup.push(() => runtime.destroy());

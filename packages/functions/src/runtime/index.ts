@@ -15,7 +15,7 @@ import { createAlerter, PAGERDUTY_EVENTS_URL, resolveDestinations, type Alerter 
 import { ConfigError, loadSettings, type Settings } from "../config/index.js";
 import { readSecrets } from "./secrets.js";
 import { createProbeInvoker, type ProbeInvoker } from "../invoke/client.js";
-import { labContext, type LabNetwork } from "../lab/network.js";
+import { labContext, type LabNetwork, type LabRegionNetwork } from "../lab/network.js";
 import { fileSpool, sqsSpool, type Spool } from "../spool/index.js";
 
 /**
@@ -37,6 +37,8 @@ export interface Runtime {
   agentRegions: string[];
   /** The checks one agent location probes (its profile section; without one, the whole plan). */
   planFor(location: string): Check[];
+  /** The lab's network for an agent location (lab DNS, port map, CA), handed out with its plan; undefined outside the lab. */
+  labNetworkOf(region: string): LabRegionNetwork | undefined;
   /**
    * What verdicts are judged over: cloud regions plus agent locations (their own columns), which
    * region probes which check, and whether agents count for verdicts and quorum.
@@ -157,6 +159,7 @@ export async function createRuntime(settings: Settings, extras: LocalExtras = {}
     checks: () => checks,
     agentRegions: agentLocations.map(agentRegion),
     planFor,
+    labNetworkOf: (region) => lab?.[region],
     verdictScope,
     describeCheck: (checkId) => labels.get(checkId),
     planProduct: (product, geo) => plan({ product, ...(geo ? { geo } : {}) }).checks,
