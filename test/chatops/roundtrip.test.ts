@@ -1,4 +1,5 @@
 import { signSlackRequest } from "@probemesh/functions/chatops";
+import { hostEntryOf } from "@probemesh/functions/alerts";
 import { startMesh, type Mesh } from "@probemesh/functions/mesh";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startReceiver } from "./receiver.js";
@@ -15,8 +16,8 @@ let mesh: Mesh;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
 beforeAll(async () => {
-  mesh = await startMesh({ port: 0, inMemory: true, autoStart: false, web: false, slackSigningSecret: SECRET });
   receiver = await startReceiver();
+  mesh = await startMesh({ port: 0, inMemory: true, autoStart: false, web: false, slackSigningSecret: SECRET, webhookHosts: [hostEntryOf(receiver.url())] });
 }, 90_000);
 
 afterAll(async () => {

@@ -60,7 +60,7 @@ describe.runIf(seeds !== undefined || process.env.CI)("drift watch against a loo
       PROBEMESH_TABLE: tableName,
       PROBEMESH_GUARD_ALLOW: "vendor-stand-in=127.0.0.1/32",
       PROBEMESH_GUARD_PORTS: String(vendorPort),
-      PROBEMESH_WEBHOOK_HOSTS: "127.0.0.1",
+      PROBEMESH_WEBHOOK_HOSTS: `127.0.0.1:${hookPort}`,
       PROBEMESH_ALERT_WEBHOOK: `http://127.0.0.1:${hookPort}/drift`,
     });
     runtime = await createRuntime({ ...settings, dynamodbEndpoint: dynamoEndpoint() });

@@ -11,7 +11,7 @@ import { createGuard, DEFAULT_POLICY } from "@probemesh/core/guard";
 import type { MaintenanceWindow } from "@probemesh/core/maintenance";
 import { createStore, ensureTable, type Store } from "@probemesh/core/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAlerter } from "../../packages/functions/src/alerts/index.js";
+import { createAlerter, hostEntryOf } from "../../packages/functions/src/alerts/index.js";
 import { createApp } from "../../packages/functions/src/api/index.js";
 import { createProbeFunction } from "../../packages/functions/src/probe/index.js";
 import { runRound, type RoundDeps } from "../../packages/functions/src/rounds/index.js";
@@ -69,7 +69,7 @@ function roundDeps(checks: Check[], maintenance?: MaintenanceWindow[]): RoundDep
       dial: (host) => ({ port: failing[host.split(".")[0]!]?.includes(region) ? closedPort : openPort }),
     }),
   });
-  const alert = createAlerter({ store, webhookUrl: receiver.url("/alerts"), policy: { allowedHosts: ["127.0.0.1"] }, post: { baseDelayMs: 1 } });
+  const alert = createAlerter({ store, webhookUrl: receiver.url("/alerts"), policy: { allowedHosts: [hostEntryOf(receiver.url())] }, post: { baseDelayMs: 1 } });
   return {
     store,
     regions: REGIONS,

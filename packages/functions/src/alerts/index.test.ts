@@ -4,7 +4,7 @@ import { createStore, ensureTable } from "@probemesh/core/store";
 import { afterEach, describe, expect, it } from "vitest";
 import { startReceiver } from "../../../../test/chatops/receiver.js";
 import { dynamoClient, uniqueTableName } from "../../../../test/support/dynamo.js";
-import { assertWebhookUrl, createAlerter, pagerDutyEvent, postJson, slackAlert, WebhookFailedError, WebhookRefusedError } from "./index.js";
+import { assertWebhookUrl, createAlerter, hostEntryOf, pagerDutyEvent, parseHostEntry, postJson, slackAlert, WebhookFailedError, WebhookRefusedError } from "./index.js";
 
 const INCIDENT: Incident = {
   id: "inc-1",
@@ -15,7 +15,8 @@ const INCIDENT: Incident = {
   outcomes: { tcp_timeout: 2 },
 };
 const RESOLVED: Incident = { ...INCIDENT, resolvedAt: "2026-01-01T10:42:00.000Z" };
-const policy = { allowedHosts: ["127.0.0.1", "hooks.slack.com"] };
+/** Each receiver a test starts is added by its host:port, as PROBEMESH_WEBHOOK_HOSTS would list it. */
+const policy = { allowedHosts: ["hooks.slack.com"] };
 const fast = { baseDelayMs: 1, attempts: 4 };
 
 async function realStore() {
@@ -32,6 +33,7 @@ afterEach(async () => {
 async function receiver(statuses: number[] = []) {
   const r = await startReceiver(statuses);
   closers.push(r.close);
+  policy.allowedHosts.push(hostEntryOf(r.url()));
   return r;
 }
 
@@ -156,7 +158,15 @@ describe("outbound posts", () => {
 
   it("go only to listed hosts, over https (plain http only to a listed loopback host)", () => {
     expect(assertWebhookUrl("https://hooks.slack.com/commands/T1/2/x", policy).host).toBe("hooks.slack.com");
-    expect(assertWebhookUrl("http://127.0.0.1:9999/x", policy).port).toBe("9999");
+    const lab = { allowedHosts: ["hooks.slack.com", "127.0.0.1:9999", "[::1]:8080", "Hooks.Example.test:8443"] };
+    expect(assertWebhookUrl("http://127.0.0.1:9999/x", lab).port).toBe("9999");
+    expect(assertWebhookUrl("http://[::1]:8080/x", lab).port).toBe("8080");
+    expect(assertWebhookUrl("https://hooks.example.test:8443/x", lab).host).toBe("hooks.example.test:8443");
+    // The allow-list names host AND port: the same host on another port (Redis, the metadata service…) is refused.
+    for (const url of ["http://127.0.0.1:6379/", "http://127.0.0.1/", "https://hooks.slack.com:8443/x", "https://hooks.example.test/x", "http://[::1]:6379/"]) {
+      expect(() => assertWebhookUrl(url, lab), url).toThrow(/is not in PROBEMESH_WEBHOOK_HOSTS/);
+    }
+    expect(() => assertWebhookUrl("http://127.0.0.1:9999/x", { allowedHosts: ["127.0.0.1"] }), "a bare host means 443").toThrow(WebhookRefusedError);
     for (const url of [
       "http://hooks.slack.com/commands/x",
       "https://hooks.slack.com.evil.example/x",
@@ -169,6 +179,16 @@ describe("outbound posts", () => {
     ]) {
       expect(() => assertWebhookUrl(url, policy), url).toThrow(WebhookRefusedError);
     }
+  });
+
+  it("parse allow-list entries as host (443) or host:port", () => {
+    expect(parseHostEntry("hooks.slack.com")).toEqual({ host: "hooks.slack.com", port: 443 });
+    expect(parseHostEntry("127.0.0.1:6379")).toEqual({ host: "127.0.0.1", port: 6379 });
+    expect(parseHostEntry("[::1]:80")).toEqual({ host: "::1", port: 80 });
+    expect(parseHostEntry("::1")).toEqual({ host: "::1", port: 443 });
+    for (const bad of ["", "host:0", "host:70000", "https://host/", "a b"]) expect(parseHostEntry(bad), bad).toBeUndefined();
+    expect(hostEntryOf("http://127.0.0.1/x")).toBe("127.0.0.1:80");
+    expect(hostEntryOf("https://hooks.slack.com/x")).toBe("hooks.slack.com:443");
   });
 
   it("never open a connection to a refused URL", async () => {

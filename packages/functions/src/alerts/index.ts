@@ -4,7 +4,7 @@ import type { Incident, Store } from "@probemesh/core/store";
 import { bodyFor, routeIncident, type AlertEvent, type ResolvedDestination } from "./destinations.js";
 import { postJson, type PostOptions, type WebhookPolicy } from "./webhook.js";
 
-export { assertWebhookUrl, postJson, WebhookFailedError, WebhookRefusedError, type PostOptions, type WebhookPolicy } from "./webhook.js";
+export { assertWebhookUrl, hostEntryOf, parseHostEntry, postJson, WebhookFailedError, WebhookRefusedError, type PostOptions, type WebhookPolicy } from "./webhook.js";
 export {
   DEADMAN_DEDUP_KEY,
   escapeMrkdwn,

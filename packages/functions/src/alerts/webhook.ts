@@ -9,8 +9,35 @@ import { isIP } from "node:net";
 
 /** Where outbound posts may go. */
 export interface WebhookPolicy {
-  /** Host names (or IP literals) allowed, compared case-insensitively, without port. */
+  /**
+   * PROBEMESH_WEBHOOK_HOSTS entries: `host` (https on 443) or `host:port` (`[::1]:port` for IPv6);
+   * host names compared case-insensitively. A URL matches an entry when both host and port do.
+   */
   allowedHosts: string[];
+}
+
+/** The port an allow-list entry opens: its own, else 443 (https). */
+const DEFAULT_WEBHOOK_PORT = 443;
+
+/** `host` or `host:port` → host and port; undefined for an entry that is neither. */
+export function parseHostEntry(entry: string): { host: string; port: number } | undefined {
+  const trimmed = entry.trim().toLowerCase();
+  if (isIP(trimmed) === 6) return { host: trimmed, port: DEFAULT_WEBHOOK_PORT };
+  const m = /^(\[[0-9a-f:.]+\]|[^:\s/[\]]+)(?::(\d{1,5}))?$/.exec(trimmed);
+  if (!m) return undefined;
+  const port = m[2] !== undefined ? Number(m[2]) : DEFAULT_WEBHOOK_PORT;
+  if (port < 1 || port > 65535) return undefined;
+  return { host: m[1]!.replace(/^\[|\]$/g, ""), port };
+}
+
+/** `host:port` of a URL, as an allow-list entry would name it (the lab adds its receivers this way). */
+export function hostEntryOf(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.hostname}:${effectivePort(parsed)}`;
+}
+
+function effectivePort(url: URL): number {
+  return url.port ? Number(url.port) : url.protocol === "http:" ? 80 : 443;
 }
 
 /** The URL may not be posted to; `message` says why in one line. */
@@ -40,8 +67,13 @@ export function assertWebhookUrl(url: string, policy: WebhookPolicy): URL {
   }
   const host = parsed.hostname.replace(/^\[|\]$/g, "").toLowerCase();
   if (parsed.username || parsed.password) throw new WebhookRefusedError("webhook URLs may not carry credentials");
-  if (!policy.allowedHosts.some((allowed) => allowed.toLowerCase() === host)) {
-    throw new WebhookRefusedError(`${host} is not in PROBEMESH_WEBHOOK_HOSTS (${policy.allowedHosts.join(", ")})`);
+  const port = effectivePort(parsed);
+  const listed = policy.allowedHosts.some((entry) => {
+    const allowed = parseHostEntry(entry);
+    return allowed !== undefined && allowed.host === host && allowed.port === port;
+  });
+  if (!listed) {
+    throw new WebhookRefusedError(`${host}:${port} is not in PROBEMESH_WEBHOOK_HOSTS (${policy.allowedHosts.join(", ")}; an entry without a port means 443)`);
   }
   const loopback = (isIP(host) === 4 && host.startsWith("127.")) || host === "::1";
   if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && loopback)) {

@@ -183,7 +183,7 @@ describe("POST /slack: commands", () => {
 
   it("refuses a response_url outside PROBEMESH_WEBHOOK_HOSTS", async () => {
     const { send, jobs } = await setup();
-    expect(await textOf(await send("tcp://example.com:443", { responseUrl: "http://169.254.169.254/latest" }))).toMatch(/could not post results back: 169\.254\.169\.254 is not in PROBEMESH_WEBHOOK_HOSTS/);
+    expect(await textOf(await send("tcp://example.com:443", { responseUrl: "http://169.254.169.254/latest" }))).toMatch(/could not post results back: 169\.254\.169\.254:80 is not in PROBEMESH_WEBHOOK_HOSTS/);
     expect(jobs).toEqual([]);
   });
 

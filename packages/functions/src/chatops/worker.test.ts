@@ -3,6 +3,7 @@ import type { ProbeResult } from "@probemesh/core/result";
 import { createStore, ensureTable, type Store } from "@probemesh/core/store";
 import { afterEach, describe, expect, it } from "vitest";
 import { startReceiver } from "../../../../test/chatops/receiver.js";
+import { hostEntryOf } from "../alerts/index.js";
 import { dynamoClient, uniqueTableName } from "../../../../test/support/dynamo.js";
 import type { ProbeInvocation } from "../invoke/payloads.js";
 import { parseChatopsJob, runChatopsJob, type ChatopsJob } from "./worker.js";
@@ -80,7 +81,7 @@ describe("runChatopsJob", () => {
     closers.push(receiver.close);
     const { dispatchProbe } = regionsDispatcher(store, receiver.posts, { "us-east-1": { afterPosts: 2 }, "eu-west-1": { afterPosts: 0, status: "fail" }, "ap-southeast-2": { afterPosts: 1 } });
     const probe = job(receiver.url(), ["us-east-1", "eu-west-1", "ap-southeast-2"]);
-    await runChatopsJob(probe, { store, dispatchProbe, webhookPolicy: { allowedHosts: ["127.0.0.1"] }, pollIntervalMs: 20 });
+    await runChatopsJob(probe, { store, dispatchProbe, webhookPolicy: { allowedHosts: [hostEntryOf(receiver.url())] }, pollIntervalMs: 20 });
     expect(receiver.posts.map((p) => p.body.text)).toEqual([
       "eu-west-1: 0 pass, 1 fail, 0 inconclusive",
       "ap-southeast-2: 1 pass, 0 fail, 0 inconclusive",
@@ -99,7 +100,7 @@ describe("runChatopsJob", () => {
     closers.push(receiver.close);
     const regions = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2", "sa-east-1"];
     const { dispatchProbe } = regionsDispatcher(store, receiver.posts, Object.fromEntries(regions.map((r, i) => [r, { afterPosts: Math.min(i, 3), status: i < 4 ? "fail" : "pass" }])));
-    await runChatopsJob(job(receiver.url(), regions), { store, dispatchProbe, webhookPolicy: { allowedHosts: ["127.0.0.1"] }, pollIntervalMs: 20 });
+    await runChatopsJob(job(receiver.url(), regions), { store, dispatchProbe, webhookPolicy: { allowedHosts: [hostEntryOf(receiver.url())] }, pollIntervalMs: 20 });
     expect(receiver.posts).toHaveLength(4);
     expect(receiver.posts.at(-1)!.body.text).toBe("tcp://example.com:443: down");
   });
@@ -112,7 +113,7 @@ describe("runChatopsJob", () => {
     await runChatopsJob(job(receiver.url(), ["us-east-1", "eu-west-1", "ap-southeast-2"]), {
       store,
       dispatchProbe,
-      webhookPolicy: { allowedHosts: ["127.0.0.1"] },
+      webhookPolicy: { allowedHosts: [hostEntryOf(receiver.url())] },
       pollIntervalMs: 20,
       deadlineMs: 500,
     });
@@ -126,7 +127,7 @@ describe("runChatopsJob", () => {
     const receiver = await startReceiver([503]);
     closers.push(receiver.close);
     const { dispatchProbe } = regionsDispatcher(store, receiver.posts, { "us-east-1": { afterPosts: 0 } });
-    await runChatopsJob(job(receiver.url(), ["us-east-1"]), { store, dispatchProbe, webhookPolicy: { allowedHosts: ["127.0.0.1"] }, pollIntervalMs: 20, post: { baseDelayMs: 1 } });
+    await runChatopsJob(job(receiver.url(), ["us-east-1"]), { store, dispatchProbe, webhookPolicy: { allowedHosts: [hostEntryOf(receiver.url())] }, pollIntervalMs: 20, post: { baseDelayMs: 1 } });
     expect(receiver.posts.map((p) => p.body.text)).toEqual(["us-east-1: 1 pass, 0 fail, 0 inconclusive", "us-east-1: 1 pass, 0 fail, 0 inconclusive", "tcp://example.com:443: up"]);
 
     const elsewhere = await startReceiver();

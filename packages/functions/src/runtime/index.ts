@@ -11,7 +11,7 @@ import type { ProbeContext } from "@probemesh/core/probers";
 import { loadProfile, parseProfile, type Profile } from "@probemesh/core/profile";
 import { createStore, type Store } from "@probemesh/core/store";
 import { staleAfterMs } from "@probemesh/core/verdict";
-import { createAlerter, PAGERDUTY_EVENTS_URL, resolveDestinations, type Alerter } from "../alerts/index.js";
+import { createAlerter, hostEntryOf, PAGERDUTY_EVENTS_URL, resolveDestinations, type Alerter } from "../alerts/index.js";
 import { ConfigError, loadSettings, type Settings } from "../config/index.js";
 import { readSecrets } from "./secrets.js";
 import { createProbeInvoker, type ProbeInvoker } from "../invoke/client.js";
@@ -137,7 +137,9 @@ export async function createRuntime(settings: Settings, extras: LocalExtras = {}
   for (const problem of routed.problems) console.warn(`alerts: ${problem}`);
   // A PagerDuty destination on PagerDuty's own endpoint may be posted to without listing its host.
   const pagerDutyHost = routed.destinations.some((d) => d.url === PAGERDUTY_EVENTS_URL) ? [new URL(PAGERDUTY_EVENTS_URL).hostname] : [];
-  const webhookHosts = [...settings.webhookHosts, ...pagerDutyHost, ...(inLab ? ["127.0.0.1"] : [])];
+  // The lab opens its own loopback receivers by host:port (the alert webhooks it was given), never a whole address.
+  const labReceivers = inLab ? loopbackReceivers([settings.alerts.webhookUrl, settings.alerts.slackWebhookUrl, ...routed.destinations.map((d) => d.url)]) : [];
+  const webhookHosts = [...settings.webhookHosts, ...pagerDutyHost, ...labReceivers];
   const alert = createAlerter({
     store,
     policy: { allowedHosts: webhookHosts },
@@ -243,4 +245,13 @@ function readLabNetwork(file: string): LabNetwork {
   } catch (error) {
     throw new ConfigError("PROBEMESH_LAB_NETWORK", `cannot read ${file}: ${(error as Error).message}`);
   }
+}
+
+/** `host:port` of each loopback URL among `urls` (the lab's own receivers). */
+function loopbackReceivers(urls: (string | undefined)[]): string[] {
+  return urls.flatMap((url) => {
+    if (!url || !URL.canParse(url)) return [];
+    const host = new URL(url).hostname;
+    return host.startsWith("127.") || host === "[::1]" || host === "localhost" ? [hostEntryOf(url)] : [];
+  });
 }
