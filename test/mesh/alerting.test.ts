@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hostEntryOf } from "../../packages/functions/src/alerts/index.js";
 import { startMesh, type Mesh } from "../../packages/functions/src/mesh/index.js";
 import { startReceiver } from "../chatops/receiver.js";
 import { startPagerDuty } from "../support/pagerduty.js";
@@ -59,7 +60,7 @@ describe("alerting in the mesh", () => {
         PROBEMESH_PROFILE: profile,
         PROBEMESH_REGIONS: "us-east-1,eu-west-1",
         PROBEMESH_DATA_DIR: join(dataDir, "dynamo"),
-        PROBEMESH_WEBHOOK_HOSTS: "127.0.0.1",
+        PROBEMESH_WEBHOOK_HOSTS: [pagerduty.url, slack.url()].map(hostEntryOf).join(","),
         PROBEMESH_FAIL_THRESHOLD: "1",
         PROBEMESH_PROBE_TIMEOUT_MS: "1000",
         PROBEMESH_SECRET_PagerKey: ROUTING_KEY,

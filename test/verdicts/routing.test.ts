@@ -7,6 +7,7 @@
 import * as net from "node:net";
 import { ensureTable } from "@probemesh/core/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hostEntryOf } from "../../packages/functions/src/alerts/index.js";
 import { createApp } from "../../packages/functions/src/api/index.js";
 import { appDepsOf } from "../../packages/functions/src/api/deps.js";
 import { loadSettings } from "../../packages/functions/src/config/index.js";
@@ -60,7 +61,7 @@ beforeAll(async () => {
       PROBEMESH_REGIONS: REGIONS.join(","),
       PROBEMESH_TABLE: tableName,
       DYNAMODB_ENDPOINT: dynamoEndpoint(),
-      PROBEMESH_WEBHOOK_HOSTS: "127.0.0.1",
+      PROBEMESH_WEBHOOK_HOSTS: [pagerduty.url, slack.url(), broken.url()].map(hostEntryOf).join(","),
       PROBEMESH_SECRET_PagerKey: ROUTING_KEY,
       PROBEMESH_SECRET_ChatHook: slack.url("/chat"),
       PROBEMESH_INTERVAL_S: "60",
