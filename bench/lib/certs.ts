@@ -23,14 +23,14 @@ export function makeCerts(ips: string[], names: string[] = ["bench.test"]): Benc
   const dir = mkdtempSync(join(tmpdir(), "pm-bench-certs-"));
   const file = (name: string) => join(dir, name);
   const openssl = (...args: string[]) => execFileSync("openssl", args, { stdio: ["ignore", "ignore", "pipe"] });
-  openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
+  openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "90",
     "-subj", "/CN=probemesh bench CA", "-keyout", file("ca.key"), "-out", file("ca.pem"));
   openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
     "-subj", `/CN=${names[0] ?? "bench.test"}`, "-keyout", file("server.key"), "-out", file("server.csr"));
   const san = [...ips.map((ip) => `IP:${ip}`), ...names.map((n) => `DNS:${n}`)].join(",");
   writeFileSync(file("ext.cnf"), `subjectAltName=${san}\n`);
   openssl("x509", "-req", "-in", file("server.csr"), "-CA", file("ca.pem"), "-CAkey", file("ca.key"),
-    "-CAcreateserial", "-days", "2", "-extfile", file("ext.cnf"), "-out", file("server.pem"));
+    "-CAcreateserial", "-days", "90", "-extfile", file("ext.cnf"), "-out", file("server.pem"));
   return {
     dir,
     caFile: file("ca.pem"),
