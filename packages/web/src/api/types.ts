@@ -20,6 +20,10 @@ export interface RegionInfo {
   ok: boolean;
   stale: boolean;
   error?: string;
+  /** An agent location (`probemesh agent`, region `agent:<name>`), not a cloud region. */
+  agent?: boolean;
+  /** An agent's result batches waiting to be sent (the API was unreachable). */
+  buffered?: number;
 }
 
 export interface RegionCell {

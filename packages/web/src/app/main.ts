@@ -74,7 +74,9 @@ function paint(data: MatrixData, incidents: Awaited<ReturnType<typeof api.incide
   if (!probeMounted) {
     probeMounted = true;
     const products = [...new Set(data.checks.map((c) => c.product).filter((p): p is string => !!p))];
-    mountProbeForm(probeHost, api, regionColumns(data.regions, data.checks), products);
+    // On-demand probes run in cloud regions only: an agent probes its own plan on its own schedule.
+    const agents = new Set(data.regions.filter((r) => r.agent).map((r) => r.region));
+    mountProbeForm(probeHost, api, regionColumns(data.regions, data.checks).filter((region) => !agents.has(region)), products);
   }
 }
 

@@ -27,9 +27,10 @@ function regionHeader(name: string, info: RegionInfo | undefined, now: number): 
   if (!info) badges.push(h("span", { class: "badge tone-none" }, icon("?"), "not reporting"));
   else if (info.stale) badges.push(h("span", { class: "badge tone-inconclusive badge-stale" }, icon("⚠"), "stale"));
   if (info && info.lastRoundAt && !info.ok) badges.push(h("span", { class: "badge tone-fail" }, icon("✕"), "last round failed"));
+  if (info?.agent) badges.push(h("span", { class: "badge tone-none badge-agent" }, icon("⌂"), info.buffered ? `agent, ${info.buffered} batches waiting` : "agent"));
   return h(
     "th",
-    { scope: "col", class: "region-col", "data-region": name, "data-stale": info?.stale ? "true" : "false", title: info?.error },
+    { scope: "col", class: "region-col", "data-region": name, "data-agent": info?.agent ? "true" : "false", "data-stale": info?.stale ? "true" : "false", title: info?.error },
     h("span", { class: "region-name" }, name),
     h("span", { class: "region-meta" }, info?.lastRoundAt ? `round ${formatAge(info.lastRoundAt, now)}` : "no round yet"),
     badges,
