@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- <section>…] [--quick]`: runs the bench sections, writes
  * bench/results/<section>.json and bench/results/summary.md, and prints one table.
- * Sections: rate, scan, timing, footprint, load, store (default: all, in that order).
+ * Sections: rate, scan, timing, footprint, load, store, scale (default: all, in that order).
+ * PROBEMESH_BENCH_MINUTES=n shortens or lengthens the scale section (default 5, 1 with --quick).
  */
 import { writeFileSync } from "node:fs";
 import os from "node:os";
@@ -16,6 +17,7 @@ const SECTIONS: Record<string, () => Promise<Section>> = {
   footprint: async () => (await import("./footprint.js")).footprint,
   load: async () => (await import("./load.js")).load,
   store: async () => (await import("./store.js")).store,
+  scale: async () => (await import("./scale.js")).scale,
 };
 
 function machine(): Record<string, unknown> {

@@ -23,7 +23,7 @@ export interface PlanMemory {
   seconds: number;
 }
 
-interface Counts {
+export interface Counts {
   accepted: number;
   targetsHit: number;
 }
@@ -62,7 +62,7 @@ export async function measurePlanMemory(checks: number): Promise<PlanMemory | st
  * may still be accepting the last connections from its queue. Asks until the count reaches
  * `expected` or two answers 200 ms apart agree.
  */
-async function settledCounts(targets: { child: import("node:child_process").ChildProcess }, expected: number): Promise<Counts> {
+export async function settledCounts(targets: { child: import("node:child_process").ChildProcess }, expected: number): Promise<Counts> {
   const lines = createInterface({ input: targets.child.stdout! });
   const ask = () =>
     new Promise<Counts>((resolve) => {

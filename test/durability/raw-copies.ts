@@ -10,15 +10,15 @@ import type { ProbeResult } from "@probemesh/core/result";
 import { unpackJson } from "../../packages/core/src/store/codec.js";
 import { keys } from "../../packages/core/src/store/keys.js";
 
-/** Shards probed for raw partitions; more than the store ever uses (default 4), empty ones cost nothing. */
+/** Shards probed for raw partitions unless told: more than the store's default (4), empty ones cost nothing. */
 const MAX_SHARDS = 16;
 
 /** One `checkId region at(ISO)` key per physical copy of a raw result. */
-export async function rawCopies(client: DynamoDBClient, tableName: string, regions: string[]): Promise<string[]> {
+export async function rawCopies(client: DynamoDBClient, tableName: string, regions: string[], shards = MAX_SHARDS): Promise<string[]> {
   const doc = DynamoDBDocumentClient.from(client);
   const copies: string[] = [];
   for (const region of regions) {
-    for (let shard = 0; shard < MAX_SHARDS; shard++) {
+    for (let shard = 0; shard < shards; shard++) {
       let start: Record<string, unknown> | undefined;
       do {
         const page = await doc.send(

@@ -72,8 +72,12 @@ describe("probemesh cost", () => {
       expect(JSON.parse((await cost(["--json", ...args])).stdout).totalUsd, args.join(" ")).toBeGreaterThan(base.totalUsd);
     }
     expect(base.warnings).toEqual([]);
-    const huge = await cost(["--checks-per-minute", "100000"]);
-    expect(huge.stdout).toMatch(/Warning: a probe invocation would take [\d,.]+ s, over the probe function's 55 s timeout/);
+    // 100,000 a minute fans out to invocations of ≤ 2,000 checks: none runs past its timeout.
+    const huge = await cost(["--checks-per-minute", "100000", "--regions", "20", "--shards", "32"]);
+    expect(huge.stdout).toMatch(/Fan-out: 50 probe invocations per region per round \(≤ 2000 checks each\) = 1,000 invocations a minute; peak 50 concurrent executions per region/);
+    expect(huge.stdout).not.toMatch(/probe invocation would take/);
+    const slow = await cost(["--checks-per-minute", "100000", "--slowest-check-ms", "60000"]);
+    expect(slow.stdout).toMatch(/Warning: a probe invocation would take [\d,.]+ s, over the probe function's 55 s timeout/);
   });
 
   it.each([

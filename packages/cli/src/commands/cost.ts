@@ -5,7 +5,7 @@ import { resolve } from "node:path";
 import { command, UsageError } from "../io.js";
 import { parse } from "./args.js";
 
-const USAGE = "probemesh cost [--profile file | --checks-per-minute n] [--regions n] [--interval s] [--slowest-check-ms n] [--arch arm64|x86_64] [--json]";
+const USAGE = "probemesh cost [--profile file | --checks-per-minute n] [--regions n] [--interval s] [--slowest-check-ms n] [--shards n] [--arch arm64|x86_64] [--json]";
 
 /** The README's workload: 100 checks a minute from the three default regions. */
 export const DEFAULT_WORKLOAD = { checksPerMinute: 100, regions: 3, intervalS: 60 } as const;
@@ -20,6 +20,7 @@ arithmetic from one dated price table: for a profile's plan, or for a number of 
   --regions <n>             probe regions (default ${DEFAULT_WORKLOAD.regions}, or the profile's)
   --interval <s>            scheduler interval in whole minutes, as seconds (default ${DEFAULT_WORKLOAD.intervalS})
   --slowest-check-ms <n>    the slowest check's duration, for the Lambda time of a round
+  --shards <n>              the store's state shards per region (PROBEMESH_STORE_SHARDS, default 4)
   --arch arm64|x86_64       Lambda architecture (default ${DEFAULT_ARCHITECTURE})
   --json                    { monthlyUsd, perMillionChecksUsd, items: [{ name, arithmetic, monthlyUsd }] }
 
@@ -33,7 +34,7 @@ exit codes: 0 ok, 2 bad usage or input
 export const cost = command(HELP, async (args, io) => {
   const { values, positionals } = parse(
     args,
-    { profile: { type: "string" }, "checks-per-minute": { type: "string" }, regions: { type: "string" }, interval: { type: "string" }, arch: { type: "string" }, "slowest-check-ms": { type: "string" }, json: { type: "boolean" } },
+    { profile: { type: "string" }, "checks-per-minute": { type: "string" }, regions: { type: "string" }, interval: { type: "string" }, arch: { type: "string" }, "slowest-check-ms": { type: "string" }, shards: { type: "string" }, json: { type: "boolean" } },
     USAGE,
   );
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}" (usage: ${USAGE})`);
@@ -46,7 +47,10 @@ export const cost = command(HELP, async (args, io) => {
   const architecture = values.arch ?? DEFAULT_ARCHITECTURE;
   if (!(ARCHITECTURES as readonly string[]).includes(architecture)) throw new UsageError(`--arch must be one of ${ARCHITECTURES.join(", ")}, not "${architecture}"`);
 
-  const slowest = values["slowest-check-ms"] !== undefined ? { slowestCheckMs: whole(values["slowest-check-ms"], "--slowest-check-ms", 1, 600_000) } : {};
+  const slowest = {
+    ...(values["slowest-check-ms"] !== undefined ? { slowestCheckMs: whole(values["slowest-check-ms"], "--slowest-check-ms", 1, 600_000) } : {}),
+    ...(values.shards !== undefined ? { shards: whole(values.shards, "--shards", 1, 256) } : {}),
+  };
 
   let workload: Workload;
   if (profile) {

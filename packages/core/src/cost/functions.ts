@@ -4,7 +4,8 @@
  */
 export const FUNCTION_SIZES = {
   /** I/O-bound: 512 MB (about a third of a vCPU) covers ~100 concurrent TLS handshakes. */
-  probe: { memoryMb: 512, timeoutS: 55 },
+  /** maxChecks: the scheduler's cap on one invocation's plan (about 600 KB of payload, far below Lambda's 6 MB). */
+  probe: { memoryMb: 512, timeoutS: 55, maxChecks: 2000 },
   /** It mostly waits for the regions' RequestResponse invocations (round deadline ≤ 50 s). */
   scheduler: { memoryMb: 256, timeoutS: 58 },
 } as const;

@@ -84,6 +84,7 @@ export interface CostEstimate {
   roundsPerMonth: number;
   checksPerMonth: number;
   invocation: { probeMs: number; schedulerMs: number; probeMemoryMb: number; schedulerMemoryMb: number };
+  fanOut: FanOut;
   store: StoreFootprint;
   /** DynamoDB units per round of all regions, hour closes left out (what the load bench compares with what DynamoDB reports). */
   unitsPerRound: { write: number; read: number };
@@ -184,6 +185,55 @@ function storageOf(w: Settled, store: StoreFootprint) {
   return { rawGb, rollupGb };
 }
 
+/** Lambda account defaults and DynamoDB's per-partition ceilings the fan-out is held against. */
+const LIMITS = { concurrentExecutionsPerRegion: 1000, partitionWcuPerS: 1000, partitionRcuPerS: 3000 } as const;
+
+/** How one round spreads over invocations and DynamoDB partitions. */
+export interface FanOut {
+  probeInvocationsPerRegionRound: number;
+  probeInvocationsPerMinute: number;
+  /** All of a region's invocations run at once: its peak concurrent executions. */
+  peakConcurrencyPerRegion: number;
+  /** Concurrent executions averaged over the interval. */
+  meanConcurrencyPerRegion: number;
+  /** Write units per second on the busiest partition of each kind, if a round's writes land within one probe invocation's time. */
+  partitionWcuPerS: { regionState: number; rawShard: number; verdictModel: number };
+  /** Read units per second on the region state partition when the evaluation reads it (strongly consistent reads before each put included). */
+  partitionRcuPerS: { regionState: number };
+}
+
+function fanOutOf(w: Settled, store: StoreFootprint, checks: Check[], perRegionRound: number, probeMs: number): { figures: FanOut; warnings: string[] } {
+  const windowS = Math.max(1, probeMs / 1000);
+  const figures: FanOut = {
+    probeInvocationsPerRegionRound: perRegionRound,
+    probeInvocationsPerMinute: (w.regions * perRegionRound * 60) / w.intervalS,
+    peakConcurrencyPerRegion: perRegionRound,
+    meanConcurrencyPerRegion: (perRegionRound * probeMs) / (w.intervalS * 1000),
+    partitionWcuPerS: {
+      // Every state shard of a region sits under the region's STATE# key; raw items are per region × shard.
+      regionState: store.stateWriteUnitsPerRound / windowS,
+      rawShard: store.rawWriteUnitsPerRound / w.shards / windowS,
+      verdictModel: writeUnitsOf(verdictBytes(checks, w.regions) * (w.checksPerRound / Math.min(w.checksPerRound, checks.length))) / windowS,
+    },
+    partitionRcuPerS: { regionState: (store.stateReadUnitsPerRound + readUnitsOf(store.stateBytesPerRound, false)) / windowS },
+  };
+  const warnings: string[] = [];
+  if (figures.peakConcurrencyPerRegion > LIMITS.concurrentExecutionsPerRegion) warnings.push(`${n(figures.peakConcurrencyPerRegion)} concurrent probe invocations per region exceed the default ${LIMITS.concurrentExecutionsPerRegion} concurrent executions: request a quota increase`);
+  const hottest = Math.max(...Object.values(figures.partitionWcuPerS));
+  if (hottest > LIMITS.partitionWcuPerS) warnings.push(`a partition would take ${n(hottest)} WCU/s, over DynamoDB's ${LIMITS.partitionWcuPerS} per partition`);
+  return { figures, warnings };
+}
+
+/** The fan-out lines `probemesh cost` prints under the table. */
+function renderFanOut(f: FanOut, w: Settled): string[] {
+  const wcu = f.partitionWcuPerS;
+  return [
+    "",
+    `Fan-out: ${n(f.probeInvocationsPerRegionRound)} probe invocations per region per round (≤ ${FUNCTION_SIZES.probe.maxChecks} checks each) = ${n(f.probeInvocationsPerMinute)} invocations a minute; peak ${n(f.peakConcurrencyPerRegion)} concurrent executions per region (mean ${n(f.meanConcurrencyPerRegion, 1)}) against the default ${LIMITS.concurrentExecutionsPerRegion}.`,
+    `Hottest partitions, if a round's writes land within one invocation's time: region state ${n(wcu.regionState)} WCU/s and ${n(f.partitionRcuPerS.regionState)} RCU/s, a raw region × shard ${n(wcu.rawShard)} WCU/s, the verdict model ${n(wcu.verdictModel)} WCU/s (${w.shards} shards per region; per partition ${LIMITS.partitionWcuPerS} WCU/s and ${LIMITS.partitionRcuPerS} RCU/s).`,
+  ];
+}
+
 /** Limits the workload runs into. */
 function warningsOf(store: StoreFootprint, probeMs: number, schedulerMs: number): string[] {
   const warnings: string[] = [];
@@ -203,12 +253,14 @@ export function estimateCost(input: Workload): CostEstimate {
   const store = storeFootprint(checks, w);
   const p = PRICES;
 
-  // Lambda: one probe invocation per region per round, one scheduler invocation per round.
-  const probeMs = Math.ceil(probeInvocationMs(w.checksPerRound, w.slowestCheckMs));
+  // Lambda: a region's plan split into invocations of at most maxChecks (rounds/shards.ts), all
+  // started at once; one scheduler invocation per round.
+  const perRegionRound = Math.ceil(w.checksPerRound / FUNCTION_SIZES.probe.maxChecks);
+  const probeMs = Math.ceil(probeInvocationMs(Math.ceil(w.checksPerRound / perRegionRound), w.slowestCheckMs));
   const schedulerMs = Math.ceil(schedulerInvocationMs(w.checksPerRound, w.regions, probeMs));
-  const probeInvocations = rounds * w.regions;
+  const probeInvocations = rounds * w.regions * perRegionRound;
   const invocations = probeInvocations + rounds;
-  const probeGbS = rounds * w.regions * gbSeconds([probeMs], FUNCTION_SIZES.probe.memoryMb);
+  const probeGbS = probeInvocations * gbSeconds([probeMs], FUNCTION_SIZES.probe.memoryMb);
   const schedulerGbS = rounds * gbSeconds([schedulerMs], FUNCTION_SIZES.scheduler.memoryMb);
   const gbSecondPrice = p.lambda.perGbSecond[w.architecture];
 
@@ -230,7 +282,8 @@ export function estimateCost(input: Workload): CostEstimate {
     const requests = probeInvocations * w.spool.requestsPerRegionRound;
     items.push({ item: "Region spool (SQS FIFO)", arithmetic: `${n(requests)} requests (${n(w.spool.requestsPerRegionRound, 1)} per probe invocation: the drain before each write) × ${usd(p.sqs.perMillionFifoRequests)} / 1M (the first 1M a month are free; not subtracted)`, quantity: requests, unit: "requests", usd: (requests * p.sqs.perMillionFifoRequests) / 1e6 });
   }
-  const warnings = warningsOf(store, probeMs, schedulerMs);
+  const fanOut = fanOutOf(w, store, checks, perRegionRound, probeMs);
+  const warnings = [...warningsOf(store, probeMs, schedulerMs), ...fanOut.warnings];
   const totalUsd = sum(items.map((i) => i.usd));
   const checksPerMonth = rounds * w.checksPerRound * w.regions;
   return {
@@ -239,6 +292,7 @@ export function estimateCost(input: Workload): CostEstimate {
     roundsPerMonth: rounds,
     checksPerMonth,
     invocation: { probeMs, schedulerMs, probeMemoryMb: FUNCTION_SIZES.probe.memoryMb, schedulerMemoryMb: FUNCTION_SIZES.scheduler.memoryMb },
+    fanOut: fanOut.figures,
     store,
     unitsPerRound: { write: roundWrites, read: roundReads },
     unitsPerHourClose: { write: hourWrites, read: hourReads },
@@ -289,6 +343,7 @@ export function renderCost(e: CostEstimate): string {
     "| --- | --- | --- |",
     ...e.items.map((i) => `| ${i.item} | ${i.arithmetic} | ${i.usd.toFixed(2)} |`),
     `| **total** | **$${e.totalUsd.toFixed(2)} / ${n(e.checksPerMonth / 1e6, 2)} M checks = $${e.perMillionChecksUsd.toFixed(2)} per million checks** | **${e.totalUsd.toFixed(2)}** |`,
+    ...(e.fanOut.probeInvocationsPerRegionRound > 1 ? renderFanOut(e.fanOut, e.workload as Settled) : []),
     ...e.warnings.map((warning) => `\nWarning: ${warning}.`),
   ];
   return lines.join("\n") + "\n";

@@ -126,7 +126,9 @@ export function createStore(opts: StoreOptions): Store {
     const byShard = new Map<number, ProbeResult[]>();
     for (const result of results) {
       const shard = shardOf(result.checkId, ctx.shards);
-      byShard.set(shard, [...(byShard.get(shard) ?? []), result]);
+      const members = byShard.get(shard);
+      if (members) members.push(result);
+      else byShard.set(shard, [result]);
     }
     await mapLimit([...byShard], 4, async ([shard, members]) => {
       const { transitions } = await updateState(ctx, region, shard, members);

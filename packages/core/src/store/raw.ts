@@ -19,7 +19,9 @@ export function packRawItems(ctx: Pick<StoreContext, "shards" | "retentionDays">
   const groups = new Map<string, ProbeResult[]>();
   for (const result of results) {
     const group = `${shardOf(result.checkId, ctx.shards)}|${hourStart(result.at)}`;
-    groups.set(group, [...(groups.get(group) ?? []), result]);
+    const members = groups.get(group);
+    if (members) members.push(result);
+    else groups.set(group, [result]);
   }
   const items: Item[] = [];
   for (const [group, members] of groups) {

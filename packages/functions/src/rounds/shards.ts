@@ -1,4 +1,5 @@
 import type { Check } from "@probemesh/core/check";
+import { FUNCTION_SIZES } from "@probemesh/core/cost";
 import { shardOf } from "@probemesh/core/store";
 
 /**
@@ -52,13 +53,15 @@ export function estimateMs(check: Pick<Check, "target">, timeoutMs: number, rang
 
 /** Splits `checks` into invocation plans (each a list of checks). */
 export function planShards(checks: readonly Check[], options: ShardPlanOptions): Check[][] {
-  const maxChecks = options.maxChecks ?? 2_000;
+  const maxChecks = options.maxChecks ?? FUNCTION_SIZES.probe.maxChecks;
   const capacityMs = options.budgetMs * (options.fill ?? 0.5);
   const costOf = (totalMs: number) => totalMs / options.concurrency;
   const groups = new Map<number, Check[]>();
   for (const check of checks) {
     const shard = shardOf(check.checkId, options.storeShards);
-    groups.set(shard, [...(groups.get(shard) ?? []), check]);
+    const group = groups.get(shard);
+    if (group) group.push(check);
+    else groups.set(shard, [check]);
   }
   const plans: Check[][] = [];
   let current: Check[] = [];
