@@ -16,7 +16,7 @@ const dataDir = mkdtempSync(join(tmpdir(), "probemesh-main-"));
 function startMain(extraEnv: Record<string, string> = {}): { child: ChildProcess; output: () => string; waitFor: (pattern: RegExp) => Promise<RegExpMatchArray> } {
   const child = spawn(process.execPath, ["--import", "tsx", "packages/functions/src/mesh/main.ts"], {
     cwd: ROOT,
-    env: { ...process.env, PORT: "0", PROBEMESH_DATA_DIR: dataDir, PROBEMESH_INTERVAL_S: "3600", ...extraEnv },
+    env: { ...process.env, PORT: "0", PROBEMESH_DATA_DIR: dataDir, PROBEMESH_INTERVAL_S: "3600", PROBEMESH_API_TOKENS: "", ...extraEnv },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -99,6 +99,17 @@ describe("npm start (mesh/main.ts) as a child process", () => {
     const checkId = status.checks[0].checkId as string;
     const before = await (await fetch(`${url}/v1/checks/${checkId}/history?bucket=raw`)).json();
     expect(before.series.length).toBe(3);
+    // With the lab and no PROBEMESH_API_TOKENS, the printed token opens the on-demand form; another does not.
+    const [, token] = first.output().match(/on-demand probe token: (lab-\S+)/)!;
+    const { checks } = await (await fetch(`${url}/v1/checks`)).json();
+    const probe = (bearer: string) =>
+      fetch(`${url}/v1/probes`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${bearer}`, "content-type": "application/json" },
+        body: JSON.stringify({ targets: [checks[0].target], regions: ["us-east-1"] }),
+      });
+    expect((await probe("not-the-token")).status).toBe(401);
+    expect((await probe(token!)).status).toBe(202);
     const page = await fetch(`${url}/`);
     expect(page.status).toBe(200);
     expect(page.headers.get("content-type")).toMatch(/text\/html/);

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -65,6 +66,11 @@ export interface Mesh {
   /** DynamoDB Local under supervision (tests kill its Java process). */
   dynamo: SupervisedDynamoLocal;
   lab?: Lab;
+  /**
+   * With the lab and no PROBEMESH_API_TOKENS: a token made at start so the page's on-demand form
+   * works out of the box (`npm start` prints it). Undefined when the operator set tokens.
+   */
+  labToken?: string;
   checks: Check[];
   /** The mesh process's composition root (the same factory Lambda uses). */
   runtime: Runtime;
@@ -123,7 +129,10 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
 
     let lab: Lab | undefined;
     let labFile: string | undefined;
+    let labToken: string | undefined;
     if (!settings.profilePath && !settings.profileJson) {
+      // The lab only probes its own loopback stand-ins, so a token made here opens nothing else.
+      if (settings.apiTokens.length === 0) settings.apiTokens = [(labToken = `lab-${randomBytes(12).toString("base64url")}`)];
       lab = await startLab({ geos: settings.labGeos, regions: settings.regions, log });
       cleanup.push(() => lab!.stop());
       labFile = join(scratch, "lab-network.json");
@@ -221,6 +230,7 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
       dynamoEndpoint: dynamo.endpoint,
       dynamo,
       ...(lab ? { lab } : {}),
+      ...(labToken ? { labToken } : {}),
       checks: runtime.checks(),
       runtime,
       chatopsJobs: () => chatopsWorker.invocations(),

@@ -54,6 +54,7 @@ async function main(): Promise<void> {
   log(`${config.profilePath ? `profile ${config.profilePath}` : "lab profile"}: ${mesh.checks.length} checks × ${mesh.regions.length} regions every ${config.intervalS} s`);
   log(`regions: ${mesh.regions.map((region) => `${region} → ${mesh!.workers[region]}`).join(", ")}`);
   log(`DynamoDB Local ${mesh.dynamoEndpoint} (data in ${config.dataDir})`);
+  if (mesh.labToken) log(`on-demand probe token: ${mesh.labToken}  (lab only, new each start; paste it into the page's API token field, or set PROBEMESH_API_TOKENS to choose your own)`);
   log(`status page and API on ${mesh.url}  (Ctrl-C stops everything)`);
 }
 

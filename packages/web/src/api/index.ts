@@ -5,6 +5,8 @@ import type {
   DriftSourceInfo,
   HistoryResponse,
   IncidentInfo,
+  LatestRound,
+  OverviewResponse,
   ProbeRecordResponse,
   ProbeRequestBody,
   RegionInfo,
@@ -71,6 +73,10 @@ export function createApi(base: string, fetchImpl: typeof fetch = (...a) => fetc
     status: () => call<StatusResponse>("/v1/status"),
     history: (checkId: string, q: { from: string; to: string; bucket: Bucket; region?: string }) =>
       call<HistoryResponse>(`/v1/checks/${encodeURIComponent(checkId)}/history` + qs(q)),
+    /** Every check's hourly history of the window, for the first screen, in one request. */
+    overview: (window: OverviewResponse["window"] = "24h") => call<OverviewResponse>("/v1/overview" + qs({ window })),
+    /** When the latest round was evaluated; polled every second to know when to reload. */
+    latestRound: () => call<LatestRound>("/v1/rounds/latest", { cache: "no-store" }),
     incidents: (q: { from?: string; to?: string }) =>
       call<{ incidents: IncidentInfo[] }>("/v1/incidents" + qs(q)).then((r) => r.incidents),
     startProbe: (body: ProbeRequestBody, token: string) =>

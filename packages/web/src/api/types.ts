@@ -68,6 +68,8 @@ export interface MaintenanceWindowView {
 
 export interface StatusResponse {
   generatedAt: string;
+  /** When the verdicts were evaluated (the round marker /v1/rounds/latest returns). */
+  evaluatedAt?: string | null;
   checks: StatusRow[];
   summary: Record<Verdict, number>;
   maintenance?: MaintenanceWindowView[];
@@ -145,4 +147,24 @@ export interface DriftSourceInfo {
   removed: DriftEntryInfo[];
   modified: (DriftEntryInfo & { changes: { field: string; old: unknown; new: unknown }[] })[];
   error?: string;
+}
+
+/** One hour of one check × region in the overview: [pass, fail, inconclusive], or null when nothing ran. */
+export type OverviewHour = [number, number, number] | null;
+
+/** GET /v1/overview: every check's hourly history per region on one grid of hours. */
+export interface OverviewResponse {
+  generatedAt: string;
+  evaluatedAt: string | null;
+  window: "24h" | "48h" | "7d";
+  bucket: "1h";
+  /** Hour starts, oldest first; every check × region array lines up with it. */
+  hours: string[];
+  regions: string[];
+  checks: { checkId: string; regions: Record<string, OverviewHour[]> }[];
+}
+
+/** GET /v1/rounds/latest. */
+export interface LatestRound {
+  evaluatedAt: string | null;
 }

@@ -11,8 +11,9 @@ import {
   type RangeId,
   type UptimeSlot,
 } from "../view/index.js";
+import { uptimeBars } from "./bars.js";
 import { h, replaceChildren } from "./dom.js";
-import { renderIncidents } from "./incidents.js";
+import { renderIncidentList } from "./incidents.js";
 
 const SERIES_STYLE = [
   { label: "p50", stroke: "#1d4ed8", width: 2 },
@@ -27,25 +28,13 @@ function axisLatency(ms: number): string {
   return `${Number((ms / 1000).toPrecision(3))} s`;
 }
 
-function slotTitle(region: string, slot: UptimeSlot, bucket: string): string {
-  const when = new Date(slot.start).toLocaleString(undefined, bucket === "1d" ? { dateStyle: "medium" } : { dateStyle: "medium", timeStyle: "short" });
-  const { pass, fail, inconclusive } = slot.counts;
-  if (pass + fail + inconclusive === 0) return `${region} · ${when}: no data`;
-  return `${region} · ${when}: ${formatUptime(slot.uptime)} up (${pass} pass, ${fail} fail, ${inconclusive} inconclusive)`;
-}
-
 function uptimeRow(region: string, slots: UptimeSlot[], rangeLabel: string, bucket: string): HTMLElement {
-  const uptime = formatUptime(overallUptime(slots));
   return h(
     "div",
     { class: "uptime-row", "data-region": region },
     h("span", { class: "uptime-region" }, region),
-    h(
-      "div",
-      { class: `uptime-bars${slots.length > 60 ? " dense" : ""}`, role: "img", "aria-label": `${region}: ${uptime} uptime over ${rangeLabel}` },
-      slots.map((slot) => h("span", { class: `bar tone-${slot.tone}`, title: slotTitle(region, slot, bucket) })),
-    ),
-    h("span", { class: "uptime-value" }, uptime),
+    uptimeBars(region, slots, rangeLabel, bucket),
+    h("span", { class: "uptime-value" }, formatUptime(overallUptime(slots))),
   );
 }
 
@@ -164,7 +153,7 @@ export class HistoryDialog {
       );
       this.drawChart(latencySeries(history.series, this.latencyRegion, grid), grid);
       const mine: IncidentInfo[] = incidents.filter((i) => i.checkId === check.checkId);
-      replaceChildren(this.dialog.querySelector("#history-incidents")!, renderIncidents(mine, Date.now(), undefined));
+      replaceChildren(this.dialog.querySelector("#history-incidents")!, renderIncidentList(mine, Date.now()));
       status.textContent = `${range.label} of history in ${range.bucket === "1h" ? "hourly" : "daily"} rollups.`;
     } catch (err) {
       if (load === this.load) status.textContent = `Could not load history: ${(err as Error).message}`;
@@ -176,7 +165,8 @@ export class HistoryDialog {
     const target = this.dialog.querySelector<HTMLElement>("#history-chart")!;
     target.textContent = "";
     const hasData = data.slice(1).some((values) => values.some((v) => v !== null));
-    const width = Math.max(320, target.clientWidth);
+    // The dialog's own width: on a phone the chart must not push the dialog off the screen.
+    const width = Math.max(200, target.clientWidth);
     this.chart = new uPlot(
       {
         width,
@@ -195,7 +185,7 @@ export class HistoryDialog {
     this.chart.root.setAttribute("aria-label", `Latency p50, p95 and p99 for ${this.latencyRegion}`);
     this.chart.root.setAttribute("role", "img");
     if (!hasData) target.append(h("p", { class: "muted chart-empty" }, `No latency data from ${this.latencyRegion} in this range yet.`));
-    this.resize = new ResizeObserver(() => this.chart?.setSize({ width: Math.max(320, target.clientWidth), height: 220 }));
+    this.resize = new ResizeObserver(() => this.chart?.setSize({ width: Math.max(200, target.clientWidth), height: 220 }));
     this.resize.observe(target);
   }
 

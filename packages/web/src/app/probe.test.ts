@@ -19,6 +19,6 @@ describe("probeRequestOf", () => {
     expect(probeRequestOf(base)).toEqual({ problem: "Enter at least one target or choose a product." });
     expect(probeRequestOf({ ...base, targets: "tcp://a:1", product: "strongdm" })).toMatchObject({ problem: expect.stringContaining("not both") });
     expect(probeRequestOf({ ...base, targets: "tcp://a:1", regions: [] })).toMatchObject({ problem: expect.stringContaining("region") });
-    expect(probeRequestOf({ ...base, targets: "tcp://a:1", token: "  " })).toMatchObject({ problem: expect.stringContaining("token") });
+    expect(probeRequestOf({ ...base, targets: "tcp://a:1", token: "  " })).toMatchObject({ problem: expect.stringContaining("npm start prints a lab token") });
   });
 });

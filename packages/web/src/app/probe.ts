@@ -1,8 +1,11 @@
 import { ApiError, type Api, type ProbeRecordResponse, type ProbeRequestBody, type ProbeResult } from "../api/index.js";
 import { PRODUCT_IDS, formatLatency, outcomeText, productName, statusPresentation } from "../view/index.js";
+import { detailFields } from "../view/detail.js";
 import { h, icon, replaceChildren } from "./dom.js";
 
 const POLL_MS = 700;
+/** Where a token comes from, in one line: the form's help and its "token needed" answer both say it. */
+export const TOKEN_HELP = "npm start prints a lab token (\"on-demand probe token: …\"); a deployment uses one of PROBEMESH_API_TOKENS.";
 const GIVE_UP_MS = 120_000;
 
 /** What the form asks for, before it becomes a request body. */
@@ -21,7 +24,7 @@ export function probeRequestOf(values: ProbeFormValues): { body: ProbeRequestBod
   if (targets.length === 0 && product === "") return { problem: "Enter at least one target or choose a product." };
   if (targets.length > 0 && product !== "") return { problem: "Probe either targets or a product, not both." };
   if (values.regions.length === 0) return { problem: "Choose at least one probe region." };
-  if (values.token.trim() === "") return { problem: "An API token is needed to start a probe." };
+  if (values.token.trim() === "") return { problem: `An API token is needed to start a probe. ${TOKEN_HELP}` };
   const body: ProbeRequestBody = { regions: values.regions };
   if (targets.length > 0) body.targets = targets;
   else {
@@ -36,18 +39,16 @@ function field(id: string, label: string, control: HTMLElement, help?: string): 
   return h("div", { class: "field" }, h("label", { for: id }, label), control, help ? h("p", { class: "help", id: `${id}-help` }, help) : null);
 }
 
-function resultDetail(result: ProbeResult): string {
-  const parts: string[] = [];
-  const addresses = result.detail?.addresses;
+/** A result's detail as labelled fields (addresses, TLS version, certificate, lab port…), never raw JSON. */
+function resultFields(result: ProbeResult): HTMLElement | null {
+  const { addresses, ...rest } = result.detail ?? {};
+  const fields = detailFields(rest);
   // A name probed at every address: each address with its own outcome, the way the CLI and Slack say it.
   if (Array.isArray(addresses) && addresses.length > 1) {
-    parts.push(addresses.map((entry: { address?: string; outcome?: string }) => `${entry.address} ${entry.outcome ?? "not scanned"}`).join(", "));
-  } else if (result.remoteAddress) parts.push(result.remoteAddress);
-  for (const [key, value] of Object.entries(result.detail ?? {})) {
-    if (key === "addresses") continue;
-    parts.push(`${key}: ${typeof value === "object" ? JSON.stringify(value) : String(value)}`);
-  }
-  return parts.join(" · ");
+    fields.unshift({ label: "Addresses", value: addresses.map((entry: { address?: string; outcome?: string }) => `${entry.address} ${entry.outcome ?? "not scanned"}`).join(", ") });
+  } else if (result.remoteAddress) fields.unshift({ label: "Address", value: result.remoteAddress });
+  if (fields.length === 0) return null;
+  return h("dl", { class: "facts" }, fields.map((field) => h("div", {}, h("dt", {}, field.label), h("dd", {}, field.value))));
 }
 
 function renderRecord(record: ProbeRecordResponse, gaveUp: boolean): HTMLElement[] {
@@ -63,33 +64,31 @@ function renderRecord(record: ProbeRecordResponse, gaveUp: boolean): HTMLElement
     }),
   );
   const rows = [...record.results].sort((a, b) => a.region.localeCompare(b.region) || a.target.localeCompare(b.target));
-  const table =
+  const list =
     rows.length === 0
       ? h("p", { class: "muted" }, "No results yet.")
       : h(
-          "table",
-          { class: "probe-results" },
-          h("thead", {}, h("tr", {}, ["Region", "Target", "Status", "Outcome", "Latency", "Detail"].map((t) => h("th", { scope: "col" }, t)))),
-          h(
-            "tbody",
-            {},
-            rows.map((result) => {
-              const look = statusPresentation(result.status);
-              return h(
-                "tr",
-                { "data-region": result.region, "data-status": result.status },
-                h("td", {}, result.region),
-                h("td", {}, h("code", {}, result.target)),
-                h("td", {}, h("span", { class: `badge tone-${look.tone}` }, icon(look.icon), look.text)),
-                h("td", {}, outcomeText(result.outcome, result.detail)),
-                h("td", {}, formatLatency(result.durationMs)),
-                h("td", { class: "detail" }, resultDetail(result)),
-              );
-            }),
-          ),
+          "ul",
+          { class: "probe-results", "aria-label": "Results" },
+          rows.map((result) => {
+            const look = statusPresentation(result.status);
+            return h(
+              "li",
+              { class: `probe-result tone-edge-${look.tone}`, "data-region": result.region, "data-status": result.status },
+              h(
+                "p",
+                { class: "probe-result-head" },
+                h("span", { class: `badge tone-${look.tone}` }, icon(look.icon), look.text),
+                h("span", { class: "probe-region" }, result.region),
+                h("code", {}, result.target),
+                h("span", {}, `${outcomeText(result.outcome, result.detail)} · ${formatLatency(result.durationMs)}`),
+              ),
+              resultFields(result),
+            );
+          }),
         );
   const state = record.pending.length === 0 ? "Every region has answered." : gaveUp ? `Stopped waiting for ${record.pending.join(", ")}.` : `Waiting for ${record.pending.join(", ")}…`;
-  return [h("p", { class: "probe-state" }, h("strong", {}, `Probe ${record.id}`), ` — ${state}`), progress, table];
+  return [h("p", { class: "probe-state" }, h("strong", {}, `Probe ${record.id}`), ` — ${state}`), progress, list];
 }
 
 /**
@@ -124,7 +123,7 @@ export function mountProbeForm(container: HTMLElement, api: Api, regions: string
       h("legend", {}, "Probe regions"),
       regions.map((region, i) => h("label", { for: `probe-region-${region}`, class: "check" }, regionBoxes[i]!, region)),
     ),
-    h("div", { class: "field-row" }, field("probe-token", "API token", token, "A bearer token from PROBEMESH_API_TOKENS; it is not stored.")),
+    h("div", { class: "field-row" }, field("probe-token", "API token", token, `${TOKEN_HELP} It is not stored.`)),
     h("div", { class: "actions" }, submit),
     error,
   );
@@ -160,7 +159,8 @@ export function mountProbeForm(container: HTMLElement, api: Api, regions: string
         }
       } catch (err) {
         if (mine !== run) return;
-        error.textContent = err instanceof ApiError ? `${err.message} (${err.status === 0 ? err.code : err.status})` : String(err);
+        const hint = err instanceof ApiError && err.status === 401 ? ` ${TOKEN_HELP}` : "";
+        error.textContent = err instanceof ApiError ? `${err.message} (${err.status === 0 ? err.code : err.status}).${hint}` : String(err);
         replaceChildren(output);
       } finally {
         if (mine === run) submit.disabled = false;

@@ -20,18 +20,13 @@ export type HourCell = [number, number, number] | null;
  * first screen in one request. Read with one store call whose cost grows with regions × shards × days
  * (see the store's `hourlyCounts`), never one read per check.
  */
-export async function overviewView(deps: AppDeps, window: keyof typeof WINDOW_HOURS) {
-  const now = deps.now?.() ?? new Date();
+export async function overviewView(deps: AppDeps, window: keyof typeof WINDOW_HOURS, now: Date, evaluatedAt: string | undefined) {
   const hours = WINDOW_HOURS[window];
   const currentHour = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
   const grid = Array.from({ length: hours }, (_, i) => new Date(currentHour - (hours - 1 - i) * HOUR_MS).toISOString());
   const from = grid[0]!;
   const to = now.toISOString();
-  const [planned, counts, evaluatedAt] = await Promise.all([
-    deps.checks(),
-    deps.store.hourlyCounts({ regions: shownRegions(deps), from, to }),
-    deps.store.evaluatedAt(),
-  ]);
+  const [planned, counts] = await Promise.all([deps.checks(), deps.store.hourlyCounts({ regions: shownRegions(deps), from, to })]);
   const slot = new Map(grid.map((start, i) => [start, i]));
   const rows = new Map<string, Record<string, HourCell[]>>();
   const rowOf = (checkId: string) => {
@@ -57,8 +52,27 @@ export async function overviewView(deps: AppDeps, window: keyof typeof WINDOW_HO
   };
 }
 
+/**
+ * Results are written in rounds, so an overview holds until the next round is evaluated or the
+ * hour turns: every viewer after the first of a round gets it for one GetItem, and viewers asking
+ * at the same moment share one computation.
+ */
 export function overviewRoutes(deps: AppDeps): Hono {
-  return new Hono().get("/v1/overview", validate("query", OverviewQuery), async (c) => c.json(await overviewView(deps, c.req.valid("query").window)));
+  const cache = new Map<string, { key: string; body: Promise<Awaited<ReturnType<typeof overviewView>>> }>();
+  return new Hono().get("/v1/overview", validate("query", OverviewQuery), async (c) => {
+    const { window } = c.req.valid("query");
+    const now = deps.now?.() ?? new Date();
+    const evaluatedAt = await deps.store.evaluatedAt();
+    const key = `${evaluatedAt ?? "none"}|${Math.floor(now.getTime() / HOUR_MS)}`;
+    let entry = cache.get(window);
+    if (!entry || entry.key !== key) {
+      entry = { key, body: overviewView(deps, window, now, evaluatedAt) };
+      cache.set(window, entry);
+      // A failed read must not be served again.
+      entry.body.catch(() => cache.get(window) === entry && cache.delete(window));
+    }
+    return c.json(await entry.body);
+  });
 }
 
 export const overviewDocs: RouteDoc[] = [
