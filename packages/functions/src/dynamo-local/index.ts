@@ -164,8 +164,20 @@ function answers(port: number): Promise<boolean> {
  * `-sharedDb` is on so every client sees the same tables whatever region/credentials it uses.
  */
 export async function startDynamoLocal(opts: DynamoLocalOptions = {}): Promise<DynamoLocal> {
+  if (opts.port) return startOnPort(opts, opts.port);
+  // A free port can be taken by another process between our probe and Java's bind (busy
+  // machines, parallel test files): try a fresh one a few times before giving up.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnPort(opts, await freePort());
+    } catch (error) {
+      if (!(error instanceof DynamoLocalStartError) || attempt >= 3) throw error;
+    }
+  }
+}
+
+async function startOnPort(opts: DynamoLocalOptions, port: number): Promise<DynamoLocal> {
   const libDir = dynamoLocalLibDir();
-  const port = opts.port || (await freePort());
   const inMemory = opts.inMemory ?? opts.dataDir === undefined;
   const storage = inMemory ? ["-inMemory"] : ["-dbPath", ensureDir(resolve(opts.dataDir ?? ".data"))];
   const args = [
