@@ -113,6 +113,10 @@ export async function startInvokeServer(options: InvokeServerOptions): Promise<I
     res.writeHead(200, headers).end(JSON.stringify(outcome.value ?? null));
   }
 
+  // The invokers keep their connections between rounds (maxAttempts 1, no retry): with node's 5 s
+  // default the server closes an idle connection just as the next round reuses it, and that round's
+  // invocation fails with ECONNRESET ("socket hang up"). Idle connections stay longer than any interval.
+  server.keepAliveTimeout = 15 * 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
