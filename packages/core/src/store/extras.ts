@@ -14,23 +14,28 @@ const PROBE_RETENTION_DAYS = 7;
 const isConditionFailure = (error: unknown) =>
   error instanceof Error && error.name === "ConditionalCheckFailedException";
 
-/** Keep the newest heartbeat per region (an older one arriving late is ignored). */
-export async function recordHeartbeat(ctx: StoreContext, heartbeat: RegionHeartbeat): Promise<void> {
+/** Put an item unless the stored one is newer (`at`): a late, older write changes nothing. */
+async function putIfNewer(ctx: StoreContext, key: { pk: string; sk: string }, at: string, attributes: Record<string, unknown>): Promise<void> {
   await withRetry("PutItem", ctx.retry, () =>
     ctx.doc
       .send(
         new PutCommand({
           TableName: ctx.table,
-          Item: { pk: keys.heartbeat, sk: heartbeat.region, at: heartbeat.at, heartbeat },
+          Item: { ...key, at, ...attributes },
           ConditionExpression: "attribute_not_exists(pk) OR #at <= :at",
           ExpressionAttributeNames: { "#at": "at" },
-          ExpressionAttributeValues: { ":at": heartbeat.at },
+          ExpressionAttributeValues: { ":at": at },
         }),
       )
       .catch((error: unknown) => {
         if (!isConditionFailure(error)) throw error;
       }),
   );
+}
+
+/** Keep the newest heartbeat per region (an older one arriving late is ignored). */
+export function recordHeartbeat(ctx: StoreContext, heartbeat: RegionHeartbeat): Promise<void> {
+  return putIfNewer(ctx, { pk: keys.heartbeat, sk: heartbeat.region }, heartbeat.at, { heartbeat });
 }
 
 export async function heartbeats(ctx: StoreContext): Promise<RegionHeartbeat[]> {
@@ -42,22 +47,8 @@ export async function heartbeats(ctx: StoreContext): Promise<RegionHeartbeat[]> 
 }
 
 /** Keep the latest delivery outcome per alert destination (an older one arriving late is ignored). */
-export async function recordAlertDelivery(ctx: StoreContext, delivery: AlertDelivery): Promise<void> {
-  await withRetry("PutItem", ctx.retry, () =>
-    ctx.doc
-      .send(
-        new PutCommand({
-          TableName: ctx.table,
-          Item: { pk: keys.alertDelivery, sk: delivery.destination, at: delivery.at, delivery },
-          ConditionExpression: "attribute_not_exists(pk) OR #at <= :at",
-          ExpressionAttributeNames: { "#at": "at" },
-          ExpressionAttributeValues: { ":at": delivery.at },
-        }),
-      )
-      .catch((error: unknown) => {
-        if (!isConditionFailure(error)) throw error;
-      }),
-  );
+export function recordAlertDelivery(ctx: StoreContext, delivery: AlertDelivery): Promise<void> {
+  return putIfNewer(ctx, { pk: keys.alertDelivery, sk: delivery.destination }, delivery.at, { delivery });
 }
 
 export async function alertDeliveries(ctx: StoreContext): Promise<AlertDelivery[]> {
