@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../packages/functions/src/api/index.js";
 import { CHECKS, deps, freshStore, REGIONS, result } from "./helpers.js";
@@ -121,18 +122,30 @@ describe("read routes on a real store (DynamoDB Local)", () => {
     expect((await app.request("/v1/incidents?from=2026-13-01")).status).toBe(400);
   });
 
-  it("GET /metrics: Prometheus text with counts, failures and a latency histogram per region", async () => {
+  it("GET /metrics: prom-client text the store counted: probes by region, kind and outcome, a cumulative duration histogram, per check × region gauges; promtool finds nothing", async () => {
     const { app } = shared;
     const res = await app.request("/metrics");
     expect(res.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await res.text();
+    // Two rounds × two checks per region: the counters grow with every stored result, unlike the latest picture.
+    expect(text).toContain('probemesh_probes_total{region="us-east-1",kind="tcp",outcome="ok"} 4');
+    expect(text).toContain('probemesh_probes_total{region="ap-southeast-2",kind="tcp",outcome="tcp_refused"} 4');
+    expect(text).toContain('probemesh_probes_total{region="eu-west-1",kind="tcp",outcome="tcp_refused"} 2');
+    expect(text).toContain("# TYPE probemesh_probe_duration_seconds histogram");
+    // Durations 30, 10, 90 and 10 ms: two at or below 0.01 s, three at or below 0.05 s, four in all.
+    expect(text).toContain('probemesh_probe_duration_seconds_bucket{region="us-east-1",kind="tcp",le="0.01"} 2');
+    expect(text).toContain('probemesh_probe_duration_seconds_bucket{region="us-east-1",kind="tcp",le="0.05"} 3');
+    expect(text).toContain('probemesh_probe_duration_seconds_bucket{region="us-east-1",kind="tcp",le="+Inf"} 4');
+    expect(text).toMatch(/probemesh_probe_duration_seconds_sum\{region="us-east-1",kind="tcp"\} 0\.14\n/);
+    expect(text).toContain('probemesh_probe_last_duration_seconds{check_id="kong-cp",region="us-east-1"} 0.09');
+    expect(text).toContain(`probemesh_probe_last_success_timestamp_seconds{check_id="kong-cp",region="us-east-1"} ${(T0 + 60_000) / 1000}`);
+    expect(text).not.toMatch(/probemesh_probe_last_success_timestamp_seconds\{check_id="kong-cp",region="eu-west-1"\}/);
+    expect(text).toContain('probemesh_check_info{check_id="kong-cp",product="kong-konnect",component="hostnames",target="tls://eu.api.konghq.com:443"} 1');
     expect(text).toContain('probemesh_checks{region="ap-southeast-2",status="fail"} 2');
     expect(text).toContain('probemesh_check_failures{region="eu-west-1",outcome="tcp_refused"} 1');
-    expect(text).toContain("# TYPE probemesh_probe_duration_seconds histogram");
-    expect(text).toContain('probemesh_probe_duration_seconds_bucket{region="us-east-1",le="+Inf"} 2');
-    expect(text).toContain('probemesh_probe_duration_seconds_bucket{region="us-east-1",le="0.05"} 1');
     expect(text).toContain('probemesh_region_up{region="us-east-1"} 1');
-    expect(text).toMatch(/probemesh_probe_duration_seconds_sum\{region="us-east-1"\} 0\.1\n/);
+    expect(text).toMatch(/probemesh_api_requests_total\{method="GET",status="200"\} \d+/);
+    expect(promtoolProblems(text)).toEqual([]);
   });
 
   it("GET /openapi.json is generated from the validation schemas", async () => {
@@ -161,3 +174,10 @@ describe("read routes on a real store (DynamoDB Local)", () => {
     expect((await slack.json()).error.code).toBe("unavailable");
   });
 });
+
+/** What `promtool check metrics` (Prometheus' own linter, Debian package prometheus) reports about an exposition. */
+function promtoolProblems(text: string): string[] {
+  const run = spawnSync("promtool", ["check", "metrics"], { input: text, encoding: "utf8" });
+  if (run.error) throw new Error(`promtool: ${run.error.message} (install Debian's prometheus package)`);
+  return `${run.stdout}${run.stderr}`.split("\n").filter((line) => line.trim() !== "");
+}

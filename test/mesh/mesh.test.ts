@@ -114,7 +114,7 @@ describe("local mesh: scheduler → Invoke API workers → lab → store → API
     const openIds = incidents.incidents.filter((i: { resolvedAt?: string }) => !i.resolvedAt).map((i: { id: string }) => i.id);
     expect(opened.map((a) => a.incident.id).sort()).toEqual(expect.arrayContaining(openIds));
     const metrics = await (await fetch(`${mesh.url}/metrics`)).text();
-    for (const region of mesh.regions) expect(metrics).toContain(`probemesh_probe_duration_seconds_count{region="${region}"}`);
+    for (const region of mesh.regions) expect(metrics).toMatch(new RegExp(`probemesh_probe_duration_seconds_count\\{region="${region}",kind="tcp"\\} [1-9]`));
   });
 
   it("an on-demand probe is invoked per region (Event) and its results arrive in the probe record", async () => {

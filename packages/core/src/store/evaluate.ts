@@ -7,7 +7,7 @@ import { packJson, unpackJson } from "./codec.js";
 import { queryAll, type StoreContext } from "./context.js";
 import { keys, monthsBetween, shardOf } from "./keys.js";
 import { batchPutAll, withRetry } from "./retry.js";
-import { readLatest } from "./state.js";
+import { readState } from "./state.js";
 import type { CheckVerdict, EvaluateOptions, EvaluateOutcome, Incident, RegionHeartbeat } from "./types.js";
 
 type VerdictBlob = VerdictModel["checks"];
@@ -26,7 +26,7 @@ export async function evaluate(
   const now = opts.now.toISOString();
   const quorum = opts.quorum ?? defaultQuorum(opts.regions.length);
   const [latest, previousModel, openItems] = await Promise.all([
-    readLatest(ctx),
+    readState(ctx).then((state) => state.latest),
     readVerdictModel(ctx),
     queryAll(ctx, { KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": keys.openIncidents } }),
   ]);

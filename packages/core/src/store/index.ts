@@ -16,12 +16,13 @@ import { canonicalTime, dayStart, hourStart, shardOf } from "./keys.js";
 import { packRawItems, resultKey, readRaw } from "./raw.js";
 import { batchPutAll, DEFAULT_RETRY, StoreInputError, type RetryOptions } from "./retry.js";
 import { toBucket, rollupBy } from "./rollup.js";
-import { listRegions, readLatest, registerRegion, updateState } from "./state.js";
+import { listRegions, readState, registerRegion, updateState } from "./state.js";
 import type { HistoryBucket, HistoryQuery, Store, Thresholds, WriteSummary } from "./types.js";
 
 export type * from "./types.js";
 export { TABLE_SCHEMA } from "./schema.js";
 export { shardOf } from "./keys.js";
+export { DURATION_BOUNDS_S, probeRows, type ProbeCounters, type RegionCounters } from "./counters.js";
 export { ensureTable } from "./table.js";
 export { isStoreUnavailable, StoreInputError, StoreWriteError, type RetryOptions } from "./retry.js";
 export { itemBytes, readUnitsOf, roundItems, writeUnitsOf, type RoundItems } from "./size.js";
@@ -163,7 +164,8 @@ export function createStore(opts: StoreOptions): Store {
 
   return {
     writeResults,
-    latest: () => readLatest(ctx),
+    latest: async () => (await readState(ctx)).latest,
+    snapshot: () => readState(ctx),
     history,
     hourlyCounts: async (q) => {
       const from = canonicalTime(q.from);

@@ -8,7 +8,7 @@ import { hourlyRollupItems } from "./buckets.js";
 import type { Item } from "./context.js";
 import { shardOf } from "./keys.js";
 import { packRawItems } from "./raw.js";
-import { firstStateBlob, stateItem } from "./state.js";
+import { firstStateBlob, roundCounters, stateItem } from "./state.js";
 
 /** Size of a number as DynamoDB counts it: about one byte per two significant digits, plus one. */
 function numberBytes(value: number): number {
@@ -64,7 +64,7 @@ export function roundItems(opts: { region: string; roundId: string; results: Pro
   const at = opts.results[0]?.at ?? new Date(0).toISOString();
   return {
     raw: packRawItems(ctx, opts.region, opts.roundId, opts.results),
-    state: [...byShard].map(([shard, members]) => stateItem(opts.region, shard, firstStateBlob(members, DEFAULT_THRESHOLDS), 1, at)),
+    state: [...byShard].map(([shard, members]) => stateItem(opts.region, shard, firstStateBlob(members, DEFAULT_THRESHOLDS), 1, at, roundCounters(members))),
     hourly: hourlyRollupItems(ctx, opts.region, 0, opts.hourResults ?? opts.results),
   };
 }

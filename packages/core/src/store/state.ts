@@ -2,6 +2,7 @@ import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { ProbeResult } from "../result/index.js";
 import { nextRegionState, type RegionCounter } from "../verdict/index.js";
 import { packJson, unpackJson } from "./codec.js";
+import { countersAttribute, countersFromAttribute, countResult, emptyCounters, mergeCounters, type ProbeCounters, type RegionCounters } from "./counters.js";
 import { mapLimit, queryAll, type StoreContext } from "./context.js";
 import { keys } from "./keys.js";
 import { StoreWriteError, withRetry } from "./retry.js";
@@ -10,18 +11,32 @@ import type { LatestEntry, WriteSummary } from "./types.js";
 /** Latest result and threshold counter of one check in one region. */
 interface StateEntry extends RegionCounter {
   result: ProbeResult;
+  /** `at` of the newest passing result (the last-success gauge of /metrics). */
+  lastPassAt?: string;
 }
 /** Check id → its latest result and counter: one region × shard. */
 export type StateBlob = Record<string, StateEntry>;
 
 /** The region × shard state item as stored (the cost estimate sizes this same item). */
-export function stateItem(region: string, shard: number, blob: StateBlob, version: number, updatedAt: string) {
-  return { pk: keys.state(region), sk: keys.stateShard(shard), d: packJson(blob), v: version, updatedAt };
+export function stateItem(region: string, shard: number, blob: StateBlob, version: number, updatedAt: string, counters: ProbeCounters) {
+  return { pk: keys.state(region), sk: keys.stateShard(shard), d: packJson(blob), m: countersAttribute(counters), v: version, updatedAt };
 }
 
 /** A blob holding each result as its check's first one (what a steady round rewrites, sized like it). */
 export function firstStateBlob(results: ProbeResult[], thresholds: StoreContext["thresholds"]): StateBlob {
-  return Object.fromEntries(results.map((result) => [result.checkId, { ...nextRegionState(undefined, result, thresholds), result }]));
+  return Object.fromEntries(results.map((result) => [result.checkId, entryOf(undefined, nextRegionState(undefined, result, thresholds), result)]));
+}
+
+/** Counters after one steady round of `results` (what a state item carries, for the cost estimate). */
+export function roundCounters(results: ProbeResult[]): ProbeCounters {
+  const counters = emptyCounters();
+  for (const result of results) countResult(counters, result);
+  return counters;
+}
+
+function entryOf(previous: StateEntry | undefined, counter: RegionCounter, result: ProbeResult): StateEntry {
+  const lastPassAt = result.status === "pass" ? result.at : previous?.lastPassAt;
+  return { ...counter, result, ...(lastPassAt ? { lastPassAt } : {}) };
 }
 
 /** The state blob must fit one item; beyond this, raise the store's `shards`. */
@@ -46,6 +61,7 @@ export async function updateState(
     );
     const version = current.Item?.v as number | undefined;
     const blob: StateBlob = current.Item ? unpackJson<StateBlob>(current.Item.d as Uint8Array) : {};
+    const counters = countersFromAttribute(current.Item?.m);
     const transitions: WriteSummary["transitions"] = [];
     let changed = false;
     for (const result of [...results].sort((a, b) => a.at.localeCompare(b.at))) {
@@ -55,10 +71,11 @@ export async function updateState(
       changed = true;
       const from = previous?.state ?? "unknown";
       if (next.state !== from) transitions.push({ checkId: result.checkId, from, to: next.state, at: result.at });
-      blob[result.checkId] = { ...next, result };
+      blob[result.checkId] = entryOf(previous, next, result);
+      countResult(counters, result);
     }
     if (!changed) return { transitions: [], created: false };
-    const item = stateItem(region, shard, blob, (version ?? 0) + 1, ctx.now().toISOString());
+    const item = stateItem(region, shard, blob, (version ?? 0) + 1, ctx.now().toISOString(), counters);
     if (item.d.byteLength > MAX_STATE_BYTES) {
       throw new Error(`region state ${region}/${shard} is ${item.d.byteLength} bytes: create the store with more shards`);
     }
@@ -96,15 +113,17 @@ export async function registerRegion(ctx: StoreContext, region: string): Promise
   );
 }
 
-/** Latest result and state of every check in every region: one Query per region. */
-export async function readLatest(ctx: StoreContext): Promise<LatestEntry[]> {
+/** Latest result and state of every check in every region, and each region's probe counters: one Query per region. */
+export async function readState(ctx: StoreContext): Promise<{ latest: LatestEntry[]; counters: RegionCounters[] }> {
   const regions = await listRegions(ctx);
   const perRegion = await mapLimit(regions, 8, async (region) => {
     const items = await queryAll(ctx, {
       KeyConditionExpression: "pk = :pk AND begins_with(sk, :shard)",
       ExpressionAttributeValues: { ":pk": keys.state(region), ":shard": "SHARD#" },
     });
-    return items.flatMap((item) =>
+    const counters: RegionCounters = { region, ...emptyCounters() };
+    for (const item of items) mergeCounters(counters, countersFromAttribute(item.m));
+    const latest = items.flatMap((item) =>
       Object.entries(unpackJson<StateBlob>(item.d as Uint8Array)).map(
         ([checkId, entry]): LatestEntry => ({
           checkId,
@@ -114,9 +133,14 @@ export async function readLatest(ctx: StoreContext): Promise<LatestEntry[]> {
           consecutiveFailures: entry.consecutiveFailures,
           consecutivePasses: entry.consecutivePasses,
           since: entry.since,
+          ...(entry.lastPassAt ? { lastPassAt: entry.lastPassAt } : {}),
         }),
       ),
     );
+    return { latest, counters };
   });
-  return perRegion.flat().sort((a, b) => a.checkId.localeCompare(b.checkId) || a.region.localeCompare(b.region));
+  return {
+    latest: perRegion.flatMap((r) => r.latest).sort((a, b) => a.checkId.localeCompare(b.checkId) || a.region.localeCompare(b.region)),
+    counters: perRegion.map((r) => r.counters),
+  };
 }

@@ -3,6 +3,7 @@ import type { DriftSource } from "../drift/index.js";
 import type { MaintenanceWindow } from "../maintenance/index.js";
 import type { VerdictModel } from "../verdict/model.js";
 import type { Outcome, ProbeResult, Status } from "../result/index.js";
+import type { RegionCounters } from "./counters.js";
 
 /**
  * The contract between the store (DynamoDB single table) and its users: the probe
@@ -23,6 +24,8 @@ export interface LatestEntry {
   consecutivePasses: number;
   /** When `state` last changed. */
   since: string;
+  /** `at` of the newest passing result (absent before the first pass). */
+  lastPassAt?: string;
 }
 
 export interface HistoryQuery {
@@ -178,6 +181,8 @@ export interface Store {
   writeResults(region: string, roundId: string, results: ProbeResult[]): Promise<WriteSummary>;
   /** Latest result and state of every check in every region. */
   latest(): Promise<LatestEntry[]>;
+  /** `latest()` and each region's cumulative probe counters (by kind × outcome, duration buckets), from one read. */
+  snapshot(): Promise<{ latest: LatestEntry[]; counters: RegionCounters[] }>;
   /** History of one check: 1h/1d from closed rollups + the open bucket's raw items; raw from raw items. */
   history(q: HistoryQuery): Promise<HistoryBucket[]>;
   /** Hourly status counts of every check in `regions` for hours starting in [from, to) (closed rollups + open hours' raw items). */

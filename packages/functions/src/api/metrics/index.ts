@@ -1,113 +1,162 @@
-import type { LatestEntry } from "@probemesh/core/store";
+import type { Check } from "@probemesh/core/check";
+import { DURATION_BOUNDS_S, probeRows, type LatestEntry, type RegionCounters } from "@probemesh/core/store";
 import { countVerdicts, readVerdicts, regionViews, type ReadVerdict, type RegionView } from "@probemesh/core/verdict";
 import { Hono, type MiddlewareHandler } from "hono";
+import { Counter, Gauge, Registry, type Metric } from "prom-client";
 import { shownRegions, type AppDeps } from "../deps.js";
 import type { RouteDoc } from "../validate.js";
 
-/** Latency histogram bounds in seconds (probe latencies: loopback ms up to multi-second timeouts). */
-const LATENCY_BOUNDS_S = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-
-/** Requests served by this API process, by method and status (a counter, reset on restart). */
+/**
+ * Requests served by this API process, by method and status: a prom-client counter in the
+ * process's own registry (it resets when the process restarts, as process counters do).
+ */
 export class RequestCounter {
-  private readonly counts = new Map<string, number>();
+  readonly registry = new Registry();
+  private readonly counter = new Counter({
+    name: "probemesh_api_requests_total",
+    help: "HTTP requests served by this API process.",
+    labelNames: ["method", "status"] as const,
+    registers: [this.registry],
+  });
 
   middleware(): MiddlewareHandler {
     return async (c, next) => {
       await next();
-      const key = `${c.req.method} ${c.res.status}`;
-      this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+      this.counter.inc({ method: c.req.method, status: String(c.res.status) });
     };
-  }
-
-  entries(): Array<{ method: string; status: string; count: number }> {
-    return [...this.counts].map(([key, count]) => {
-      const [method = "", status = ""] = key.split(" ");
-      return { method, status, count };
-    });
   }
 }
 
 export function metricsRoutes(deps: AppDeps, requests: RequestCounter): Hono {
   return new Hono().get("/metrics", async (c) => {
     const now = deps.now?.() ?? new Date();
-    const [latest, heartbeats, model] = await Promise.all([deps.store.latest(), deps.store.heartbeats(), deps.store.verdicts()]);
+    const [snapshot, heartbeats, model, checks] = await Promise.all([deps.store.snapshot(), deps.store.heartbeats(), deps.store.verdicts(), deps.checks()]);
     const reading = readVerdicts(model, shownRegions(deps), now, deps.staleAfterMs);
     const verdicts = Object.keys(model?.checks ?? {}).map((checkId) => reading.verdictOf(checkId));
-    const text = renderMetrics(latest, verdicts, regionViews(shownRegions(deps), heartbeats, now, deps.staleAfterMs), requests);
-    return c.body(text, 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
+    const picture: StoredPicture = {
+      ...snapshot,
+      checks,
+      verdicts,
+      regions: regionViews(shownRegions(deps), heartbeats, now, deps.staleAfterMs),
+    };
+    const text = await Registry.merge([storedMetrics(picture), requests.registry]).metrics();
+    return c.body(text, 200, { "content-type": Registry.PROMETHEUS_CONTENT_TYPE });
   });
 }
 
-/** Prometheus text exposition of the latest picture: per-region check counts, failures, latency. */
-export function renderMetrics(latest: LatestEntry[], verdicts: ReadVerdict[], regions: RegionView[], requests: RequestCounter): string {
-  const out: string[] = [];
-  const family = (name: string, type: string, help: string) => out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-
-  family("probemesh_checks", "gauge", "Checks by probe region and status of their latest result.");
-  for (const [labels, count] of countBy(latest, (e) => ({ region: e.region, status: e.result.status }))) {
-    out.push(`probemesh_checks${labels} ${count}`);
-  }
-  family("probemesh_check_failures", "gauge", "Checks whose latest result did not pass, by probe region and outcome.");
-  const failing = latest.filter((e) => e.result.status !== "pass");
-  for (const [labels, count] of countBy(failing, (e) => ({ region: e.region, outcome: e.result.outcome }))) {
-    out.push(`probemesh_check_failures${labels} ${count}`);
-  }
-  family("probemesh_check_up", "gauge", "1 when the check is up in the region after thresholds, 0 when down (unknown or stale: absent).");
-  for (const { checkId, regions: states } of verdicts) {
-    for (const [region, state] of Object.entries(states)) {
-      if (state === "up" || state === "down") out.push(`probemesh_check_up${labelText({ check_id: checkId, region })} ${state === "up" ? 1 : 0}`);
-    }
-  }
-  family("probemesh_check_verdicts", "gauge", "Checks by cross-region verdict (the stored verdict model).");
-  for (const [verdict, count] of Object.entries(countVerdicts(verdicts))) out.push(`probemesh_check_verdicts${labelText({ verdict })} ${count}`);
-  family("probemesh_probe_duration_seconds", "histogram", "Duration of the latest probe of every check, per probe region.");
-  const byRegion = new Map<string, number[]>();
-  for (const entry of latest) byRegion.set(entry.region, [...(byRegion.get(entry.region) ?? []), entry.result.durationMs / 1000]);
-  for (const [region, durations] of [...byRegion].sort(([a], [b]) => a.localeCompare(b))) {
-    for (const bound of LATENCY_BOUNDS_S) {
-      const below = durations.filter((d) => d <= bound).length;
-      out.push(`probemesh_probe_duration_seconds_bucket${labelText({ region, le: String(bound) })} ${below}`);
-    }
-    out.push(`probemesh_probe_duration_seconds_bucket${labelText({ region, le: "+Inf" })} ${durations.length}`);
-    out.push(`probemesh_probe_duration_seconds_sum${labelText({ region })} ${round(durations.reduce((a, b) => a + b, 0))}`);
-    out.push(`probemesh_probe_duration_seconds_count${labelText({ region })} ${durations.length}`);
-  }
-  family("probemesh_region_up", "gauge", "1 when the region answered its latest round and it is fresh.");
-  for (const view of regions) out.push(`probemesh_region_up${labelText({ region: view.region })} ${view.ok && !view.stale ? 1 : 0}`);
-  family("probemesh_region_last_round_timestamp_seconds", "gauge", "Unix time of the region's latest round.");
-  for (const view of regions) {
-    if (view.lastRoundAt) out.push(`probemesh_region_last_round_timestamp_seconds${labelText({ region: view.region })} ${Date.parse(view.lastRoundAt) / 1000}`);
-  }
-  family("probemesh_api_requests_total", "counter", "HTTP requests served by this API process.");
-  for (const { method, status, count } of requests.entries()) {
-    out.push(`probemesh_api_requests_total${labelText({ method, status })} ${count}`);
-  }
-  return `${out.join("\n")}\n`;
+/** What /metrics reads from the store on each scrape. */
+export interface StoredPicture {
+  latest: LatestEntry[];
+  /** Cumulative per-region counters the store keeps as results are written. */
+  counters: RegionCounters[];
+  checks: Check[];
+  verdicts: ReadVerdict[];
+  regions: RegionView[];
 }
 
-function countBy<T>(items: T[], labelsOf: (item: T) => Record<string, string>): Array<[string, number]> {
+/**
+ * A registry of everything the store knows, built per scrape: the API runs as many short-lived
+ * processes (Lambda), so the counters live in the store and this only exposes them.
+ */
+export function storedMetrics(picture: StoredPicture): Registry {
+  const registry = new Registry();
+  const gauge = (name: string, help: string, labelNames: string[]) => new Gauge({ name, help, labelNames, registers: [registry] });
+
+  const probes = new Counter({ name: "probemesh_probes_total", help: "Probe results stored, by probe region, kind and outcome.", labelNames: ["region", "kind", "outcome"], registers: [registry] });
+  for (const counters of picture.counters) {
+    for (const { kind, outcome, count } of probeRows(counters)) probes.inc({ region: counters.region, kind, outcome }, count);
+  }
+  registry.registerMetric(storedDurationHistogram(picture.counters));
+
+  const lastDuration = gauge("probemesh_probe_last_duration_seconds", "Duration of the latest probe of a check in a region.", ["check_id", "region"]);
+  const lastSuccess = gauge("probemesh_probe_last_success_timestamp_seconds", "Unix time of the latest passing probe of a check in a region.", ["check_id", "region"]);
+  for (const entry of picture.latest) {
+    const labels = { check_id: entry.checkId, region: entry.region };
+    lastDuration.set(labels, entry.result.durationMs / 1000);
+    if (entry.lastPassAt) lastSuccess.set(labels, Date.parse(entry.lastPassAt) / 1000);
+  }
+  const info = gauge("probemesh_check_info", "What a check tests (always 1): join on check_id.", ["check_id", "product", "component", "target"]);
+  for (const check of infoChecks(picture)) {
+    info.set({ check_id: check.checkId, product: check.product ?? "", component: check.component ?? "", target: check.target }, 1);
+  }
+  const up = gauge("probemesh_check_up", "1 when the check is up in the region after thresholds, 0 when down (unknown or stale: absent).", ["check_id", "region"]);
+  for (const { checkId, regions } of picture.verdicts) {
+    for (const [region, state] of Object.entries(regions)) if (state === "up" || state === "down") up.set({ check_id: checkId, region }, state === "up" ? 1 : 0);
+  }
+  summaryGauges(picture, gauge);
+  return registry;
+}
+
+/** Counts over the latest picture: checks by status and outcome, verdicts, region health. */
+function summaryGauges(picture: StoredPicture, gauge: (name: string, help: string, labelNames: string[]) => Gauge) {
+  const checks = gauge("probemesh_checks", "Checks by probe region and status of their latest result.", ["region", "status"]);
+  for (const [[region, status], count] of countBy(picture.latest, (e) => [e.region, e.result.status])) checks.set({ region, status }, count);
+  const failures = gauge("probemesh_check_failures", "Checks whose latest result did not pass, by probe region and outcome.", ["region", "outcome"]);
+  const failing = picture.latest.filter((e) => e.result.status !== "pass");
+  for (const [[region, outcome], count] of countBy(failing, (e) => [e.region, e.result.outcome])) failures.set({ region, outcome }, count);
+  const verdicts = gauge("probemesh_check_verdicts", "Checks by cross-region verdict (the stored verdict model).", ["verdict"]);
+  for (const [verdict, count] of Object.entries(countVerdicts(picture.verdicts))) verdicts.set({ verdict }, count);
+  const regionUp = gauge("probemesh_region_up", "1 when the region answered its latest round and it is fresh.", ["region"]);
+  const lastRound = gauge("probemesh_region_last_round_timestamp_seconds", "Unix time of the region's latest round.", ["region"]);
+  for (const view of picture.regions) {
+    regionUp.set({ region: view.region }, view.ok && !view.stale ? 1 : 0);
+    if (view.lastRoundAt) lastRound.set({ region: view.region }, Date.parse(view.lastRoundAt) / 1000);
+  }
+}
+
+/** The planned checks, and any check the store holds results of that the plan no longer lists. */
+function infoChecks(picture: StoredPicture): Check[] {
+  const known = new Map(picture.checks.map((check) => [check.checkId, check]));
+  for (const entry of picture.latest) if (!known.has(entry.checkId)) known.set(entry.checkId, { checkId: entry.checkId, target: entry.result.target });
+  return [...known.values()].sort((a, b) => a.checkId.localeCompare(b.checkId));
+}
+
+/**
+ * `probemesh_probe_duration_seconds` as a cumulative histogram of the store's bucket counters.
+ * prom-client's own Histogram only counts observations made in this process; this one reports
+ * buckets counted elsewhere, in the shape prom-client's registry formats (and promtool checks).
+ */
+function storedDurationHistogram(counters: RegionCounters[]): Metric {
+  const name = "probemesh_probe_duration_seconds";
+  const values: Array<{ metricName: string; labels: Record<string, string | number>; value: number }> = [];
+  for (const region of counters) {
+    for (const kind of Object.keys(region.buckets).sort()) {
+      const buckets = region.buckets[kind]!;
+      let cumulative = 0;
+      DURATION_BOUNDS_S.forEach((bound, i) => {
+        cumulative += buckets[i] ?? 0;
+        values.push({ metricName: `${name}_bucket`, labels: { region: region.region, kind, le: bound }, value: cumulative });
+      });
+      const count = cumulative + (buckets[DURATION_BOUNDS_S.length] ?? 0);
+      values.push({ metricName: `${name}_bucket`, labels: { region: region.region, kind, le: "+Inf" }, value: count });
+      values.push({ metricName: `${name}_sum`, labels: { region: region.region, kind }, value: region.seconds[kind] ?? 0 });
+      values.push({ metricName: `${name}_count`, labels: { region: region.region, kind }, value: count });
+    }
+  }
+  const metric = {
+    name,
+    help: "Durations of every stored probe result, by probe region and kind (cumulative since the first result).",
+    type: "histogram",
+    aggregator: "sum",
+    get: () => ({ name, help: metric.help, type: "histogram", aggregator: "sum", values }),
+  };
+  return metric as unknown as Metric;
+}
+
+function countBy<T>(items: T[], labelsOf: (item: T) => [string, string]): Array<[[string, string], number]> {
   const counts = new Map<string, number>();
   for (const item of items) {
-    const labels = labelText(labelsOf(item));
-    counts.set(labels, (counts.get(labels) ?? 0) + 1);
+    const key = labelsOf(item).join("\n");
+    counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  return [...counts].sort(([a], [b]) => a.localeCompare(b));
-}
-
-function labelText(labels: Record<string, string>): string {
-  const escaped = Object.entries(labels).map(([key, value]) => `${key}="${value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"')}"`);
-  return `{${escaped.join(",")}}`;
-}
-
-function round(value: number): number {
-  return Math.round(value * 1e6) / 1e6;
+  return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([key, count]) => [key.split("\n") as [string, string], count]);
 }
 
 export const metricsDocs: RouteDoc[] = [
   {
     method: "get",
     path: "/metrics",
-    summary: "Prometheus text: check counts, failures and latency histograms per probe region, region health",
+    summary: "Prometheus text: probe counters and duration histograms per region and kind, per check × region gauges, region health",
     produces: "text/plain; version=0.0.4",
     responses: { 200: "Prometheus text exposition format 0.0.4" },
   },
