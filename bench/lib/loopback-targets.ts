@@ -12,6 +12,7 @@ import { createInterface } from "node:readline";
 const count = Number(process.argv[2] ?? 10_000);
 const PER_ADDRESS = 250;
 const accepted: number[] = new Array(count).fill(0);
+const acceptErrors = new Map<string, number>();
 
 /** The i-th loopback address: 127.20.0.1 … 127.20.0.250, 127.20.1.1 … */
 const loopbackAddress = (i: number) => `127.20.${Math.floor(i / PER_ADDRESS)}.${(i % PER_ADDRESS) + 1}`;
@@ -26,7 +27,11 @@ const servers = await Promise.all(
           socket.on("error", () => {}).resume();
         });
         server.once("error", reject);
-        server.listen({ host: loopbackAddress(i), port: 0, backlog: 511 }, () => resolve(server));
+        server.listen({ host: loopbackAddress(i), port: 0, backlog: 511 }, () => {
+          server.off("error", reject);
+          server.on("error", (error: NodeJS.ErrnoException) => acceptErrors.set(error.code ?? error.message, (acceptErrors.get(error.code ?? error.message) ?? 0) + 1));
+          resolve(server);
+        });
       }),
   ),
 );
@@ -37,7 +42,7 @@ const targets = servers.map((s) => {
 process.stdout.write(JSON.stringify({ targets }) + "\n");
 createInterface({ input: process.stdin }).on("line", (line) => {
   if (line.trim() !== "count") return;
-  process.stdout.write(JSON.stringify({ accepted: accepted.reduce((a, b) => a + b, 0), targetsHit: accepted.filter((n) => n > 0).length }) + "\n");
+  process.stdout.write(JSON.stringify({ accepted: accepted.reduce((a, b) => a + b, 0), targetsHit: accepted.filter((n) => n > 0).length, acceptErrors: Object.fromEntries(acceptErrors) }) + "\n");
 });
 process.stdin.on("end", () => {
   for (const server of servers) server.close();

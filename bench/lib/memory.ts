@@ -26,6 +26,8 @@ export interface PlanMemory {
 export interface Counts {
   accepted: number;
   targetsHit: number;
+  /** accept() failures by errno (EMFILE: the connection was completed by the kernel, then dropped unseen). */
+  acceptErrors?: Record<string, number>;
 }
 
 /**
