@@ -4,18 +4,28 @@ import { fileURLToPath } from "node:url";
 
 const BIN = fileURLToPath(new URL("../../packages/cli/bin/probemesh.js", import.meta.url));
 
-/** A `probemesh agent` child process (the real bin), with its output kept line by line. */
-export interface AgentProcess {
+/** A child process with its output (stdout and stderr) kept line by line. */
+export interface LoggedProcess {
   child: ChildProcess;
   lines: string[];
-  /** Resolves the first line (already seen or coming) matching `pattern`; rejects when the agent exits first. */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** Resolves the first line from line `from` on (already seen or coming) matching `pattern`; rejects when the process exits first. */
+  waitFor(pattern: RegExp, timeoutMs?: number, from?: number): Promise<string>;
   /** Resolves the exit code once the process is gone. */
   exited: Promise<number | null>;
 }
 
-export function startAgent(args: string[], env: Record<string, string>): AgentProcess {
-  const child = spawn(process.execPath, [BIN, "agent", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+/** A `probemesh agent` child process (the real bin). */
+export type AgentProcess = LoggedProcess;
+
+/** Starts the package's bin as `probemesh agent …`; with `netns`, inside that network namespace (`ip netns exec` execs, so the pid is the agent's). */
+export function startAgent(args: string[], env: Record<string, string>, options: { netns?: string } = {}): AgentProcess {
+  const command = [process.execPath, BIN, "agent", ...args];
+  return startLogged(options.netns ? ["ip", "netns", "exec", options.netns, ...command] : command, { ...process.env, ...env });
+}
+
+/** Spawns `command` and keeps its output line by line. */
+export function startLogged(command: string[], env: NodeJS.ProcessEnv, cwd?: string): LoggedProcess {
+  const child = spawn(command[0]!, command.slice(1), { env, stdio: ["ignore", "pipe", "pipe"], ...(cwd ? { cwd } : {}) });
   const lines: string[] = [];
   const watchers: Array<() => void> = [];
   let buffered = "";
@@ -36,13 +46,13 @@ export function startAgent(args: string[], env: Record<string, string>): AgentPr
     child,
     lines,
     exited,
-    waitFor(pattern, timeoutMs = 60_000) {
+    waitFor(pattern, timeoutMs = 60_000, from = 0) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => finish(new Error(`no line matching ${pattern} in ${timeoutMs} ms:\n${lines.slice(-15).join("\n")}`)), timeoutMs);
         const check = () => {
-          const line = lines.find((l) => pattern.test(l));
+          const line = lines.slice(from).find((l) => pattern.test(l));
           if (line !== undefined) return finish(undefined, line);
-          if (child.exitCode !== null || child.signalCode !== null) finish(new Error(`agent exited (${child.exitCode ?? child.signalCode}) before ${pattern}:\n${lines.slice(-15).join("\n")}`));
+          if (child.exitCode !== null || child.signalCode !== null) finish(new Error(`${command[0]} exited (${child.exitCode ?? child.signalCode}) before ${pattern}:\n${lines.slice(-15).join("\n")}`));
         };
         function finish(error?: Error, line?: string) {
           clearTimeout(timer);

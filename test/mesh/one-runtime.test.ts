@@ -71,11 +71,13 @@ describe("one runtime: npm start wires what Lambda wires", () => {
     // One value per README variable, none of them a default. (93.184.216.34 below is refused before any packet.)
     env = {
       PORT: "0",
+      PROBEMESH_HOST: "127.0.0.2",
       PROBEMESH_PROFILE: profile,
       // The profile replaces the lab, so its geographies only have to be read alike.
       PROBEMESH_LAB_GEOS: "kong-konnect=au;strongdm=uk",
       PROBEMESH_REGIONS: "us-east-1,eu-west-1",
       PROBEMESH_INTERVAL_S: "45",
+      PROBEMESH_STALE_AFTER_S: "100",
       PROBEMESH_DATA_DIR: join(dataDir, "dynamo"),
       PROBEMESH_API_TOKENS: TOKEN,
       SLACK_SIGNING_SECRET: "one-runtime-secret",
@@ -113,7 +115,7 @@ describe("one runtime: npm start wires what Lambda wires", () => {
     expect(effects(mesh.runtime)).toEqual(effects(lambda));
     expect(effects(lambda)).toMatchObject({
       regions: ["us-east-1", "eu-west-1"],
-      staleAfterMs: 120_000,
+      staleAfterMs: 100_000,
       guard: { allow: [{ name: "corp", cidr: "10.20.0.0/16" }], ports: [{ from: 443, to: 443 }, { from: 8443, to: 8443 }] },
       thresholds: { fail: 1, recover: 3 },
       quorum: 1,
@@ -125,7 +127,8 @@ describe("one runtime: npm start wires what Lambda wires", () => {
       verdictRegions: ["us-east-1", "eu-west-1", "agent:dc1"],
       agentsCount: false,
     });
-    // Local only: the port and the data directory.
+    // Local only: the address, the port and the data directory.
+    expect(new URL(mesh.url).hostname).toBe("127.0.0.2");
     expect(new URL(mesh.url).port).not.toBe("8787");
     expect(readdirSync(env.PROBEMESH_DATA_DIR!).length).toBeGreaterThan(0);
   });

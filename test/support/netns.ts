@@ -31,7 +31,7 @@ export interface Netns {
   nft(ruleset: string): Promise<void>;
   /** Adds a host route (e.g. ["unreachable", "10.217.4.50/32"]); removed by `destroy`. */
   addHostRoute(spec: string[]): Promise<void>;
-  /** Removes routes, processes and the namespace (and so the veth pair). Safe to call twice. */
+  /** Removes routes, processes (every one left inside it) and the namespace (and so its veth pairs). Safe to call twice. */
   destroy(): Promise<void>;
 }
 
@@ -187,11 +187,32 @@ async function claimSubnet(hostIf: string): Promise<string> {
 }
 
 function cleanupSync(state: State): void {
+  killProcessesIn(state.name);
   for (const spec of state.routes) quiet(["route", "del", ...spec]);
   if (state.hostIf) quiet(["link", "del", state.hostIf]);
   quiet(["netns", "del", state.name]);
   live.delete(state.name);
   rmSync(join(STATE_DIR, `${state.name}.json`), { force: true });
+}
+
+/**
+ * Whatever still runs inside the namespace (a process a test started there, or its children, e.g.
+ * a mesh's java) would outlive it: `ip netns del` only drops the name.
+ */
+function killProcessesIn(name: string): void {
+  let pids: string;
+  try {
+    pids = execFileSync("ip", ["netns", "pids", name], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  } catch {
+    return;
+  }
+  for (const pid of pids.split(/\s+/).filter(Boolean)) {
+    try {
+      process.kill(Number(pid), "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
 }
 
 function quiet(args: string[]): void {

@@ -6,9 +6,12 @@ import type { RegionHeartbeat } from "../store/types.js";
  * life older than `staleAfterMs` is stale. Stale data never counts as down, only as unknown.
  */
 
+/** Slack for a slow round in the default window. */
+const SLOW_ROUND_SLACK_MS = 30_000;
+
 /** Two missed rounds plus 30 s of slack for a slow round: then a region or result is stale. */
 export function staleAfterMs(intervalS: number): number {
-  return intervalS * 2_000 + 30_000;
+  return intervalS * 2_000 + SLOW_ROUND_SLACK_MS;
 }
 
 /** True when the newest sign of life is missing or older than `staleAfterMs`. */
@@ -18,10 +21,11 @@ export function isStale(lastSeen: string | undefined, now: Date, staleAfterMs: n
 
 /**
  * The freshness window of one region: the deployment's, or longer for an agent location that
- * probes on a longer interval of its own (its heartbeat says which).
+ * probes on a longer interval of its own (its heartbeat says which): two of its intervals plus
+ * the slack, which is 30 s or the deployment's whole window when that is configured shorter.
  */
 export function staleAfterOf(heartbeat: Pick<RegionHeartbeat, "intervalS"> | undefined, staleAfter: number): number {
-  return heartbeat?.intervalS ? Math.max(staleAfter, staleAfterMs(heartbeat.intervalS)) : staleAfter;
+  return heartbeat?.intervalS ? Math.max(staleAfter, heartbeat.intervalS * 2_000 + Math.min(SLOW_ROUND_SLACK_MS, staleAfter)) : staleAfter;
 }
 
 /** How one probe region (or agent location) is doing, from its latest heartbeat. */

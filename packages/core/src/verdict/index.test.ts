@@ -6,6 +6,7 @@ import {
   isStale,
   judgeChecks,
   nextRegionState,
+  staleAfterOf,
   stepIncident,
   type RegionCounter,
 } from "./index.js";
@@ -93,6 +94,14 @@ describe("isStale", () => {
     expect(isStale(at(9), now, 120_000)).toBe(false);
     expect(isStale(at(7), now, 120_000)).toBe(true);
     expect(isStale(undefined, now, 120_000)).toBe(true);
+  });
+
+  it("gives an agent on a longer interval two of its intervals plus 30 s, or the shorter configured window", () => {
+    expect(staleAfterOf(undefined, 150_000)).toBe(150_000);
+    expect(staleAfterOf({ intervalS: 30 }, 150_000)).toBe(150_000);
+    expect(staleAfterOf({ intervalS: 300 }, 150_000)).toBe(630_000);
+    // PROBEMESH_STALE_AFTER_S=4: a 1 s agent is stale after 2 s + 4 s, not after 32 s.
+    expect(staleAfterOf({ intervalS: 1 }, 4_000)).toBe(6_000);
   });
 });
 

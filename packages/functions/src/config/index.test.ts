@@ -33,6 +33,13 @@ describe("loadSettings", () => {
     expect(config.intervalS).toBe(15);
   });
 
+  it("reads the listen address and the freshness window, which must be longer than the interval", () => {
+    expect(loadSettings({})).toMatchObject({ host: "127.0.0.1" });
+    expect(loadSettings({}).staleAfterS).toBeUndefined();
+    expect(loadSettings({ PROBEMESH_HOST: "0.0.0.0", PROBEMESH_INTERVAL_S: "1", PROBEMESH_STALE_AFTER_S: "4" })).toMatchObject({ host: "0.0.0.0", staleAfterS: 4 });
+    expect(() => loadSettings({ PROBEMESH_INTERVAL_S: "60", PROBEMESH_STALE_AFTER_S: "60" })).toThrow(/PROBEMESH_STALE_AFTER_S: must be longer than the interval/);
+  });
+
   it("reads the lab's vendor geographies per product (PROBEMESH_LAB_GEOS)", () => {
     expect(loadSettings({}).labGeos).toEqual({});
     expect(loadSettings({ PROBEMESH_LAB_GEOS: " kong-konnect = au, eu ; strongdm=uk; " }).labGeos).toEqual({ "kong-konnect": ["au", "eu"], strongdm: ["uk"] });

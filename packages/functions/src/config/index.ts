@@ -20,12 +20,19 @@ export class ConfigError extends Error {
 export interface Settings {
   /** API + web port of the local mesh. */
   port: number;
+  /** Address the local mesh's API + page listen on (PROBEMESH_HOST; default loopback only). */
+  host: string;
   /** Profile file; undefined = the lab. */
   profilePath?: string;
   /** Profile passed inline (AWS: PROBEMESH_PROFILE_JSON). */
   profileJson?: string;
   regions: string[];
   intervalS: number;
+  /**
+   * Freshness window (PROBEMESH_STALE_AFTER_S): a region, result or verdict model older than this
+   * is stale. Unset = two intervals plus 30 s (core/verdict `staleAfterMs`).
+   */
+  staleAfterS?: number;
   /** Seconds between drift watches of the profile's `watch` pages (local mesh; AWS runs them on their own daily schedule). */
   watchIntervalS: number;
   dataDir: string;
@@ -92,12 +99,15 @@ export function loadSettings(env: Env = process.env): Settings {
       throw new ConfigError("PROBEMESH_REGIONS", `"${region}" is not an AWS region name`);
     }
   }
+  const intervalS = integer(env, "PROBEMESH_INTERVAL_S", 60, 1, 86_400);
   return {
     port: integer(env, "PORT", 8787, 0, 65535),
+    host: nonEmpty(env.PROBEMESH_HOST) ?? "127.0.0.1",
     profilePath: nonEmpty(env.PROBEMESH_PROFILE),
     profileJson: nonEmpty(env.PROBEMESH_PROFILE_JSON),
     regions,
-    intervalS: integer(env, "PROBEMESH_INTERVAL_S", 60, 1, 86_400),
+    intervalS,
+    ...(nonEmpty(env.PROBEMESH_STALE_AFTER_S) ? { staleAfterS: staleAfter(env, intervalS) } : {}),
     watchIntervalS: integer(env, "PROBEMESH_WATCH_INTERVAL_S", 86_400, 10, 30 * 86_400),
     dataDir: nonEmpty(env.PROBEMESH_DATA_DIR) ?? ".data",
     apiTokens: list(env.PROBEMESH_API_TOKENS) ?? [],
@@ -134,6 +144,13 @@ export function loadSettings(env: Env = process.env): Settings {
     agentTokens: agentTokens(env.PROBEMESH_AGENT_TOKENS),
     agentsInQuorum: boolean(env, "PROBEMESH_AGENTS_IN_QUORUM", true),
   };
+}
+
+/** A window shorter than one interval would make every region stale between two rounds. */
+function staleAfter(env: Env, intervalS: number): number {
+  const seconds = integer(env, "PROBEMESH_STALE_AFTER_S", 0, 1, 30 * 86_400);
+  if (seconds <= intervalS) throw new ConfigError("PROBEMESH_STALE_AFTER_S", `must be longer than the interval (PROBEMESH_INTERVAL_S=${intervalS}), got ${seconds}`);
+  return seconds;
 }
 
 /** Longest PROBEMESH_LAB_GEOS accepted (every geo of every product fits in a tenth of it). */

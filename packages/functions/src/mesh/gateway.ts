@@ -60,8 +60,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  // Listening on every address (PROBEMESH_HOST=0.0.0.0): loopback is still one of them.
+  const host = !options.host || options.host === "0.0.0.0" || options.host === "::" ? "127.0.0.1" : options.host.includes(":") ? `[${options.host}]` : options.host;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     port,
     close: () =>
       new Promise((resolve) => {

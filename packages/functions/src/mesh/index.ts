@@ -195,6 +195,7 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
       handler: apiHandlerFor(getRuntime),
       ...(options.web === false ? {} : { page: await staticPage(log) }),
       port: settings.port,
+      host: settings.host,
     });
     cleanup.push(() => gateway.close());
 

@@ -187,7 +187,7 @@ export async function createRuntime(settings: Settings, extras: LocalExtras = {}
       const regions = spooling ? settings.regions : [];
       return Object.fromEntries(await Promise.all(regions.map(async (region) => [region, (await spoolFor(region)?.depth()) ?? 0] as const)));
     },
-    staleAfterMs: staleAfterMs(settings.intervalS),
+    staleAfterMs: settings.staleAfterS ? settings.staleAfterS * 1000 : staleAfterMs(settings.intervalS),
     roundDeadlineMs: Math.min(settings.intervalS * 800, 50_000),
     destroy() {
       client.destroy();
