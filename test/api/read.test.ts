@@ -157,11 +157,12 @@ describe("read routes on a real store (DynamoDB Local)", () => {
     );
     const history = doc.paths["/v1/checks/{id}/history"].get;
     const bucket = history.parameters.find((p: { name: string }) => p.name === "bucket");
-    expect(bucket).toMatchObject({ in: "query", required: false, schema: { enum: ["raw", "1h", "1d"] } });
+    expect(bucket).toMatchObject({ in: "query", schema: { enum: ["raw", "1h", "1d"] } });
+    expect(bucket.required ?? false).toBe(false);
     expect(history.parameters.find((p: { name: string }) => p.name === "id")).toMatchObject({ in: "path", required: true });
     const body = doc.paths["/v1/probes"].post.requestBody.content["application/json"].schema;
     expect(Object.keys(body.properties)).toEqual(["targets", "product", "geo", "regions"]);
-    expect(doc.paths["/v1/probes"].post.security).toEqual([{ bearer: [] }]);
+    expect(doc.paths["/v1/probes"].post.security).toEqual([{ apiToken: [] }]);
   });
 
   it("unknown routes and unconfigured chat-ops answer in the same JSON error shape", async () => {

@@ -1,4 +1,4 @@
 /** The probemesh HTTP API: `createApp(deps)` and the types to wire it. */
-export { createApp, ROUTE_DOCS } from "./app.js";
+export { createApp, type AppType } from "./app.js";
 export type { AppDeps } from "./deps.js";
 export { ApiError, BadRequest, Forbidden, NotFound, PayloadTooLarge, TooManyRequests, Unauthorized } from "./errors/index.js";

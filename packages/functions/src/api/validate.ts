@@ -2,6 +2,7 @@ import { vValidator } from "@hono/valibot-validator";
 import type { ValidationTargets } from "hono";
 import * as v from "valibot";
 import { BadRequest, UnsupportedMediaType } from "./errors/index.js";
+import { withRequestSchema } from "./openapi/index.js";
 
 /**
  * valibot validation for one request part; a failure throws BadRequest naming the field,
@@ -17,12 +18,14 @@ export function validate<T extends v.GenericSchema, Target extends keyof Validat
       throw new BadRequest(`${where}: ${issue?.message ?? "invalid"}`, "invalid_request");
     }
   });
-  if (target !== "json") return validator;
-  return (async (c, next) => {
+  // The schema rides on the middleware, so /openapi.json lists what is validated.
+  if (target !== "json") return withRequestSchema(validator, target, schema);
+  const json = (async (c, next) => {
     const type = c.req.header("content-type");
     if (!type || !JSON_TYPE.test(type)) throw new UnsupportedMediaType(type);
     return validator(c, next);
   }) as typeof validator;
+  return withRequestSchema(json, target, schema);
 }
 
 const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
@@ -51,19 +54,3 @@ export const IsoTime = v.pipe(
   v.check(isIsoTime, "must be an ISO-8601 date or time with a zone, e.g. 2026-01-31 or 2026-01-31T12:00:00Z"),
   v.description("ISO-8601 date or time with a zone, e.g. 2026-01-31T12:00:00Z"),
 );
-
-/** One documented route, for /openapi.json. */
-export interface RouteDoc {
-  method: "get" | "post";
-  /** OpenAPI path, e.g. `/v1/checks/{id}/history`. */
-  path: string;
-  summary: string;
-  params?: v.GenericSchema;
-  query?: v.GenericSchema;
-  body?: v.GenericSchema;
-  /** Bearer token required. */
-  auth?: boolean;
-  responses: Record<number, string>;
-  /** Response content type when not JSON. */
-  produces?: string;
-}

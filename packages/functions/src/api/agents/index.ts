@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { AgentHeartbeatSchema, agentRegion, LocationNameSchema, MAX_BATCH_BYTES, ResultBatchSchema } from "@probemesh/core/agent";
+import { AgentHeartbeatSchema, AgentPlanSchema, agentRegion, LocationNameSchema, MAX_BATCH_BYTES, ResultBatchSchema } from "@probemesh/core/agent";
 import type { Check } from "@probemesh/core/check";
 import type { ProbeResult } from "@probemesh/core/result";
 import type { Store } from "@probemesh/core/store";
@@ -7,7 +7,9 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import * as v from "valibot";
 import { Forbidden, PayloadTooLarge, Unauthorized } from "../errors/index.js";
-import { validate, type RouteDoc } from "../validate.js";
+import { documented, type RouteSpec } from "../openapi/index.js";
+import { CheckSchema, Timestamp, type Body } from "../openapi/schemas.js";
+import { validate } from "../validate.js";
 
 /** What the agent routes need; `appDepsOf` wires it from the composition root. */
 export interface AgentDeps {
@@ -30,19 +32,56 @@ const BATCH_MEMORY_S = 7 * 24 * 3600;
 
 const LocationParams = v.strictObject({ location: LocationNameSchema });
 
+/** The plan an agent downloads: the shape `probemesh agent` checks it against, with whole checks. */
+export const PlanBody = v.object({ ...AgentPlanSchema.entries, checks: v.array(CheckSchema) });
+
+export const BatchAcceptedBody = v.object({
+  region: v.string(),
+  roundId: v.string(),
+  accepted: v.pipe(v.number(), v.description("Results stored (duplicates inside the batch dropped)")),
+  duplicate: v.pipe(v.boolean(), v.description("This batch was delivered before (nothing is stored twice)")),
+});
+export const HeartbeatAcceptedBody = v.object({ region: v.string(), at: v.pipe(Timestamp, v.description("The API's clock: when the location was last heard from")) });
+
+const AGENT_ERRORS = {
+  400: "Invalid location, body or result",
+  401: "Missing or unknown agent token",
+  403: "Agents disabled, or the token belongs to another location (nothing stored)",
+} as const;
+
+const agentDoc = (spec: Pick<RouteSpec, "operationId" | "summary" | "ok" | "errors">) =>
+  documented({ ...spec, tag: "agents", security: "agentToken", errors: { ...AGENT_ERRORS, ...spec.errors } });
+
 /**
  * Agent routes: an agent (`probemesh agent`) downloads its location's plan, uploads result
  * batches and heartbeats. Its token is scoped to its location: another location's token is 403,
  * a missing or unknown one 401, and nothing is stored for either.
  */
-export function agentsRoutes(deps: AgentDeps): Hono {
+export function agentsRoutes(deps: AgentDeps) {
   return new Hono<{ Variables: { location: string } }>()
-    .get("/v1/agents/:location/plan", validate("param", LocationParams), requireAgentToken(deps.tokens), (c) => {
-      const location = c.get("location");
-      return c.json({ location, region: agentRegion(location), intervalS: deps.intervalOf?.(location) ?? deps.intervalS, checks: deps.planFor(location), ...deps.planExtras?.(location) });
-    })
+    .get(
+      "/v1/agents/:location/plan",
+      agentDoc({
+        operationId: "getAgentPlan",
+        summary: "The checks an agent location probes and its interval (agent token of that location)",
+        ok: { status: 200, description: "The location's plan", schema: PlanBody },
+      }),
+      validate("param", LocationParams),
+      requireAgentToken(deps.tokens),
+      (c) => {
+        const location = c.get("location");
+        const plan: Body<typeof PlanBody> = { location, region: agentRegion(location), intervalS: deps.intervalOf?.(location) ?? deps.intervalS, checks: deps.planFor(location), ...deps.planExtras?.(location) };
+        return c.json(plan);
+      },
+    )
     .post(
       "/v1/agents/:location/results",
+      agentDoc({
+        operationId: "postAgentResults",
+        summary: "One batch of an agent round's results; idempotent by round id (a redelivery stores nothing twice)",
+        ok: { status: 200, description: "The batch is stored", schema: BatchAcceptedBody },
+        errors: { 413: "Body over 2 MiB", 415: true, 503: true },
+      }),
       validate("param", LocationParams),
       requireAgentToken(deps.tokens),
       capped(MAX_BATCH_BYTES),
@@ -59,11 +98,18 @@ export function agentsRoutes(deps: AgentDeps): Hono {
         const summary = await deps.store.writeResults(region, batch.roundId, results);
         const digest = createHash("sha256").update(results.map((r) => `${r.checkId}|${r.at}`).join("\n")).digest("base64url").slice(0, 16);
         const first = await deps.store.claimOnce(`agent-batch#${region}#${batch.roundId}#${digest}`, BATCH_MEMORY_S);
-        return c.json({ region, roundId: batch.roundId, accepted: summary.written, duplicate: !first });
+        const body: Body<typeof BatchAcceptedBody> = { region, roundId: batch.roundId, accepted: summary.written, duplicate: !first };
+        return c.json(body);
       },
     )
     .post(
       "/v1/agents/:location/heartbeat",
+      agentDoc({
+        operationId: "postAgentHeartbeat",
+        summary: "The agent is alive: its latest round, interval and buffered batches (the API's clock stamps it)",
+        ok: { status: 200, description: "The heartbeat is stored", schema: HeartbeatAcceptedBody },
+        errors: { 413: "Body over 4 KiB", 415: true, 503: true },
+      }),
       validate("param", LocationParams),
       requireAgentToken(deps.tokens),
       capped(HEARTBEAT_BODY_BYTES),
@@ -83,9 +129,10 @@ export function agentsRoutes(deps: AgentDeps): Hono {
           ...(body.checks !== undefined ? { checks: body.checks } : {}),
           ...(body.buffered !== undefined ? { buffered: body.buffered } : {}),
         });
-        return c.json({ region: agentRegion(location), at });
+        const accepted: Body<typeof HeartbeatAcceptedBody> = { region: agentRegion(location), at };
+        return c.json(accepted);
       },
-    ) as unknown as Hono;
+    );
 }
 
 /**
@@ -122,38 +169,3 @@ function capped(maxSize: number) {
 function digest(token: string): Buffer {
   return createHash("sha256").update(token).digest();
 }
-
-const AGENT_ERRORS = {
-  400: "Invalid location, body or result",
-  401: "Missing or unknown agent token",
-  403: "Agents disabled, or the token belongs to another location (nothing stored)",
-} as const;
-
-export const agentsDocs: RouteDoc[] = [
-  {
-    method: "get",
-    path: "/v1/agents/{location}/plan",
-    summary: "The checks an agent location probes and its interval (agent token of that location)",
-    params: LocationParams,
-    auth: true,
-    responses: { 200: "{ location, region, intervalS, checks: Check[] }", ...AGENT_ERRORS },
-  },
-  {
-    method: "post",
-    path: "/v1/agents/{location}/results",
-    summary: "One batch of an agent round's results; idempotent by round id (a redelivery stores nothing twice)",
-    params: LocationParams,
-    body: ResultBatchSchema,
-    auth: true,
-    responses: { 200: "{ region, roundId, accepted, duplicate }", ...AGENT_ERRORS, 413: "Body over 2 MiB" },
-  },
-  {
-    method: "post",
-    path: "/v1/agents/{location}/heartbeat",
-    summary: "The agent is alive: its latest round, interval and buffered batches (the API's clock stamps it)",
-    params: LocationParams,
-    body: AgentHeartbeatSchema,
-    auth: true,
-    responses: { 200: "{ region, at }", ...AGENT_ERRORS, 413: "Body over 4 KiB" },
-  },
-];

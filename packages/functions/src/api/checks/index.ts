@@ -5,7 +5,9 @@ import { Hono } from "hono";
 import * as v from "valibot";
 import { shownRegions, type AppDeps } from "../deps.js";
 import { BadRequest, NotFound } from "../errors/index.js";
-import { IsoTime, validate, type RouteDoc } from "../validate.js";
+import { documented } from "../openapi/index.js";
+import { OutcomeCounts, OutcomeSchema, RegionStateSchema, StatusCounts, StatusSchema, Timestamp, VerdictSchema, type Body } from "../openapi/schemas.js";
+import { IsoTime, validate } from "../validate.js";
 
 const DAY_MS = 86_400_000;
 /** Widest window per bucket: raw rows are many, rollups are few. */
@@ -22,8 +24,56 @@ export const HistoryQuery = v.strictObject({
   bucket: v.optional(v.picklist(["raw", "1h", "1d"]), "1h"),
 });
 
+/** One check's latest result in one region, after the thresholds. */
+const RegionCellSchema = v.object({
+  status: StatusSchema,
+  outcome: OutcomeSchema,
+  durationMs: v.number(),
+  at: Timestamp,
+  state: RegionStateSchema,
+  since: v.pipe(Timestamp, v.description("When `state` last changed")),
+  stale: v.boolean(),
+  detail: v.nullable(v.record(v.string(), v.unknown())),
+});
+
+export const CheckViewSchema = v.pipe(
+  v.object({
+    checkId: v.string(),
+    label: v.string(),
+    product: v.nullable(v.string()),
+    component: v.nullable(v.string()),
+    level: v.nullable(v.picklist(["required", "optional", "conditional"])),
+    target: v.string(),
+    verdict: VerdictSchema,
+    regions: v.record(v.string(), RegionCellSchema),
+  }),
+  v.metadata({ ref: "CheckView" }),
+);
+export const ChecksBody = v.object({ checks: v.array(CheckViewSchema) });
+
+export const HistoryBucketSchema = v.pipe(
+  v.object({
+    region: v.string(),
+    start: Timestamp,
+    bucket: v.picklist(["raw", "1h", "1d"]),
+    counts: StatusCounts,
+    outcomes: OutcomeCounts,
+    latency: v.object({
+      count: v.number(),
+      p50: v.optional(v.number()),
+      p95: v.optional(v.number()),
+      p99: v.optional(v.number()),
+      min: v.optional(v.number()),
+      max: v.optional(v.number()),
+    }),
+  }),
+  v.description("One rollup bucket (for raw, one result in the same shape); latencies in ms"),
+  v.metadata({ ref: "HistoryBucket" }),
+);
+export const HistoryBody = v.object({ checkId: v.string(), bucket: v.picklist(["raw", "1h", "1d"]), from: Timestamp, to: Timestamp, series: v.array(HistoryBucketSchema) });
+
 /** Checks known from the plan and from the store, labelled, with per-region latest results. */
-export async function checkViews(deps: AppDeps) {
+export async function checkViews(deps: AppDeps): Promise<Body<typeof CheckViewSchema>[]> {
   const [planned, latest, model] = await Promise.all([deps.checks(), deps.store.latest(), deps.store.verdicts()]);
   const reading = readVerdicts(model, shownRegions(deps), deps.now?.() ?? new Date(), deps.staleAfterMs);
   const byId = new Map<string, { check: Check; entries: LatestEntry[] }>();
@@ -62,10 +112,24 @@ export async function checkViews(deps: AppDeps) {
   });
 }
 
-export function checksRoutes(deps: AppDeps): Hono {
+export function checksRoutes(deps: AppDeps) {
   return new Hono()
-    .get("/v1/checks", async (c) => c.json({ checks: await checkViews(deps) }))
-    .get("/v1/checks/:id/history", validate("param", CheckIdParams), validate("query", HistoryQuery), async (c) => {
+    .get(
+      "/v1/checks",
+      documented({
+        operationId: "listChecks",
+        summary: "Current status of every check, per region",
+        tag: "read",
+        security: "public",
+        ok: { status: 200, description: "Every planned or stored check with its latest result per region", schema: ChecksBody },
+        errors: { 503: true },
+      }),
+      async (c) => {
+        const body: Body<typeof ChecksBody> = { checks: await checkViews(deps) };
+        return c.json(body);
+      },
+    )
+    .get("/v1/checks/:id/history", HISTORY_DOC, validate("param", CheckIdParams), validate("query", HistoryQuery), async (c) => {
       const { id } = c.req.valid("param");
       const query = c.req.valid("query");
       const now = deps.now?.() ?? new Date();
@@ -86,23 +150,16 @@ export function checksRoutes(deps: AppDeps): Hono {
         bucket: query.bucket,
         ...(query.region ? { region: query.region } : {}),
       });
-      return c.json({ checkId: id, bucket: query.bucket, from: from.toISOString(), to: to.toISOString(), series });
+      const body: Body<typeof HistoryBody> = { checkId: id, bucket: query.bucket, from: from.toISOString(), to: to.toISOString(), series };
+      return c.json(body);
     });
 }
 
-export const checksDocs: RouteDoc[] = [
-  {
-    method: "get",
-    path: "/v1/checks",
-    summary: "Current status of every check, per region",
-    responses: { 200: "{ checks: [{ checkId, label, product, component, level, target, verdict, regions: { [region]: { status, outcome, durationMs, at, state, since, stale, detail } } }] }" },
-  },
-  {
-    method: "get",
-    path: "/v1/checks/{id}/history",
-    summary: "History of one check from rollups (1h, 1d) or raw results; default the last 24 h in 1h buckets",
-    params: CheckIdParams,
-    query: HistoryQuery,
-    responses: { 200: "{ checkId, bucket, from, to, series: HistoryBucket[] }", 400: "Invalid query", 404: "Unknown check" },
-  },
-];
+const HISTORY_DOC = documented({
+  operationId: "getCheckHistory",
+  summary: "History of one check from rollups (1h, 1d) or raw results; default the last 24 h in 1h buckets",
+  tag: "read",
+  security: "public",
+  ok: { status: 200, description: "The series of the range, per region", schema: HistoryBody },
+  errors: { 400: "Invalid id, query or range (too wide for the bucket)", 404: "Unknown check", 503: true },
+});

@@ -1,7 +1,39 @@
 import { Hono } from "hono";
 import { deadmanState } from "../../deadman/index.js";
 import type { AppDeps } from "../deps.js";
-import type { RouteDoc } from "../validate.js";
+import * as v from "valibot";
+import { documented } from "../openapi/index.js";
+import { Timestamp, type Body } from "../openapi/schemas.js";
+
+export const HealthBody = v.pipe(
+  v.object({
+    status: v.pipe(v.picklist(["ok", "degraded", "unavailable"]), v.description("degraded: some region's last round lost invocations")),
+    failing: v.optional(v.array(v.literal("store"))),
+    store: v.object({ reachable: v.boolean(), latencyMs: v.number(), error: v.optional(v.string()) }),
+    lastRoundAt: v.nullable(Timestamp),
+    failedShards: v.record(v.string(), v.object({ failed: v.number(), of: v.number(), error: v.nullable(v.string()) })),
+    spool: v.object({
+      depth: v.pipe(v.nullable(v.number()), v.description("Result batches waiting in the spools (kept while the store was away)")),
+      byRegion: v.nullable(v.record(v.string(), v.number())),
+      error: v.optional(v.string()),
+    }),
+    deadMansSwitch: v.optional(v.object({ tripped: v.boolean(), lastRoundAt: v.nullable(Timestamp), limitS: v.number() })),
+    alerts: v.object({
+      destinations: v.array(v.string()),
+      problems: v.array(v.string()),
+      deliveries: v.pipe(
+        v.nullable(
+          v.array(
+            v.object({ destination: v.string(), at: Timestamp, ok: v.boolean(), event: v.string(), attempts: v.optional(v.number()), error: v.optional(v.string()) }),
+          ),
+        ),
+        v.description("The latest delivery per destination (null: the store did not answer)"),
+      ),
+      failing: v.pipe(v.array(v.string()), v.description("Destinations whose latest delivery failed")),
+    }),
+  }),
+  v.metadata({ ref: "Health" }),
+);
 
 /** A store that does not answer within this is reported unreachable. */
 const STORE_PROBE_MS = 2_000;
@@ -11,8 +43,8 @@ const STORE_PROBE_MS = 2_000;
  * otherwise 200 with the last round's time, whether the store answered and how many result
  * batches wait in the spools (kept while the store was away, delivered when it is back).
  */
-export function healthRoutes(deps: AppDeps): Hono {
-  return new Hono().get("/healthz", async (c) => {
+export function healthRoutes(deps: AppDeps) {
+  return new Hono().get("/healthz", HEALTH_DOC, async (c) => {
     const started = Date.now();
     const [store, spool, deliveries] = await Promise.all([
       within(STORE_PROBE_MS, deps.store.heartbeats()).then(
@@ -27,7 +59,7 @@ export function healthRoutes(deps: AppDeps): Hono {
       ? Object.fromEntries(store.heartbeats.filter((h) => (h.failedShards ?? 0) > 0 || !h.ok).map((h) => [h.region, { failed: h.failedShards ?? h.shards ?? 1, of: h.shards ?? 1, error: h.error ?? null }]))
       : {};
     const depth = "error" in spool ? null : Object.values(spool as Record<string, number>).reduce((a, b) => a + b, 0);
-    const body = {
+    const body: Body<typeof HealthBody> = {
       // Degraded: some region's last round lost invocations (those checks go stale).
       status: !store.reachable ? "unavailable" : Object.keys(failedShards).length > 0 ? "degraded" : "ok",
       ...(store.reachable ? {} : { failing: ["store"] }),
@@ -60,14 +92,11 @@ function within<T>(ms: number, promise: Promise<T>): Promise<T> {
   });
 }
 
-export const healthDocs: RouteDoc[] = [
-  {
-    method: "get",
-    path: "/healthz",
-    summary: "Health: the store reachable, the last round's time, spool depth, the dead man's switch, alert delivery",
-    responses: {
-      200: "{ status: ok | degraded, store: { reachable, latencyMs }, lastRoundAt, failedShards: { [region]: { failed, of, error } }, spool: { depth, byRegion }, deadMansSwitch: { tripped, lastRoundAt, limitS }, alerts: { destinations, problems, deliveries, failing } }",
-      503: "{ status: unavailable, failing: [store], … }",
-    },
-  },
-];
+const HEALTH_DOC = documented({
+  operationId: "getHealth",
+  summary: "Health: the store reachable, the last round's time, spool depth, the dead man's switch, alert delivery",
+  tag: "health",
+  security: "public",
+  ok: { status: 200, description: "The store answered (status ok or degraded)", schema: HealthBody },
+  other: { 503: { description: "The store is unreachable (status unavailable, failing: [store])", schema: HealthBody } },
+});

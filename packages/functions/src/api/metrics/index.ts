@@ -4,7 +4,8 @@ import { countVerdicts, readVerdicts, regionViews, type ReadVerdict, type Region
 import { Hono, type MiddlewareHandler } from "hono";
 import { Counter, Gauge, Registry, type Metric } from "prom-client";
 import { shownRegions, type AppDeps } from "../deps.js";
-import type { RouteDoc } from "../validate.js";
+import * as v from "valibot";
+import { documented } from "../openapi/index.js";
 
 /**
  * Requests served by this API process, by method and status: a prom-client counter in the
@@ -28,7 +29,7 @@ export class RequestCounter {
 }
 
 export function metricsRoutes(deps: AppDeps, requests: RequestCounter): Hono {
-  return new Hono().get("/metrics", async (c) => {
+  return new Hono().get("/metrics", METRICS_DOC, async (c) => {
     const now = deps.now?.() ?? new Date();
     const [snapshot, heartbeats, model, checks] = await Promise.all([deps.store.snapshot(), deps.store.heartbeats(), deps.store.verdicts(), deps.checks()]);
     const reading = readVerdicts(model, shownRegions(deps), now, deps.staleAfterMs);
@@ -152,12 +153,11 @@ function countBy<T>(items: T[], labelsOf: (item: T) => [string, string]): Array<
   return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([key, count]) => [key.split("\n") as [string, string], count]);
 }
 
-export const metricsDocs: RouteDoc[] = [
-  {
-    method: "get",
-    path: "/metrics",
-    summary: "Prometheus text: probe counters and duration histograms per region and kind, per check × region gauges, region health",
-    produces: "text/plain; version=0.0.4",
-    responses: { 200: "Prometheus text exposition format 0.0.4" },
-  },
-];
+const METRICS_DOC = documented({
+  operationId: "getMetrics",
+  summary: "Prometheus text: probe counters and duration histograms per region and kind, per check × region gauges, region health",
+  tag: "meta",
+  security: "public",
+  ok: { status: 200, description: "Prometheus text exposition format 0.0.4", media: "text/plain; version=0.0.4", schema: v.pipe(v.string(), v.description("Prometheus text exposition")) },
+  errors: { 503: true },
+});

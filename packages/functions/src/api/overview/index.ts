@@ -2,7 +2,9 @@ import type { HourlyCounts } from "@probemesh/core/store";
 import { Hono } from "hono";
 import * as v from "valibot";
 import { shownRegions, type AppDeps } from "../deps.js";
-import { validate, type RouteDoc } from "../validate.js";
+import { documented } from "../openapi/index.js";
+import { Timestamp, type Body } from "../openapi/schemas.js";
+import { validate } from "../validate.js";
 
 const HOUR_MS = 3_600_000;
 /** The windows the overview offers, in hours: one bar per hour, so the widest stays a few KB per check. */
@@ -13,14 +15,25 @@ export const OverviewQuery = v.strictObject({
 });
 
 /** One hour of one check × region: [pass, fail, inconclusive], or null when nothing ran. */
-export type HourCell = [number, number, number] | null;
+const HourCellSchema = v.pipe(v.nullable(v.tuple([v.number(), v.number(), v.number()])), v.description("[pass, fail, inconclusive] of one hour, or null when nothing ran"));
+export type HourCell = Body<typeof HourCellSchema>;
+
+export const OverviewBody = v.object({
+  generatedAt: Timestamp,
+  evaluatedAt: v.nullable(Timestamp),
+  window: v.picklist(["24h", "48h", "7d"]),
+  bucket: v.literal("1h"),
+  hours: v.pipe(v.array(Timestamp), v.description("Hour starts, oldest first; every check × region array lines up with it")),
+  regions: v.array(v.string()),
+  checks: v.array(v.object({ checkId: v.string(), regions: v.record(v.string(), v.array(HourCellSchema)) })),
+});
 
 /**
  * Every check's hourly history for the window, aligned to one grid of hours: the status page's
  * first screen in one request. Read with one store call whose cost grows with regions × shards × days
  * (see the store's `hourlyCounts`), never one read per check.
  */
-export async function overviewView(deps: AppDeps, window: keyof typeof WINDOW_HOURS, now: Date, evaluatedAt: string | undefined) {
+export async function overviewView(deps: AppDeps, window: keyof typeof WINDOW_HOURS, now: Date, evaluatedAt: string | undefined): Promise<Body<typeof OverviewBody>> {
   const hours = WINDOW_HOURS[window];
   const currentHour = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
   const grid = Array.from({ length: hours }, (_, i) => new Date(currentHour - (hours - 1 - i) * HOUR_MS).toISOString());
@@ -57,9 +70,9 @@ export async function overviewView(deps: AppDeps, window: keyof typeof WINDOW_HO
  * hour turns: every viewer after the first of a round gets it for one GetItem, and viewers asking
  * at the same moment share one computation.
  */
-export function overviewRoutes(deps: AppDeps): Hono {
-  const cache = new Map<string, { key: string; body: Promise<Awaited<ReturnType<typeof overviewView>>> }>();
-  return new Hono().get("/v1/overview", validate("query", OverviewQuery), async (c) => {
+export function overviewRoutes(deps: AppDeps) {
+  const cache = new Map<string, { key: string; body: Promise<Body<typeof OverviewBody>> }>();
+  return new Hono().get("/v1/overview", OVERVIEW_DOC, validate("query", OverviewQuery), async (c) => {
     const { window } = c.req.valid("query");
     const now = deps.now?.() ?? new Date();
     const evaluatedAt = await deps.store.evaluatedAt();
@@ -75,15 +88,11 @@ export function overviewRoutes(deps: AppDeps): Hono {
   });
 }
 
-export const overviewDocs: RouteDoc[] = [
-  {
-    method: "get",
-    path: "/v1/overview",
-    summary: "Every check's hourly pass/fail/inconclusive counts per region for the window (default 24h), from the hourly rollups in one read",
-    query: OverviewQuery,
-    responses: {
-      200: "{ generatedAt, evaluatedAt, window, bucket: '1h', hours: [hourStart], regions, checks: [{ checkId, regions: { [region]: ([pass, fail, inconclusive] | null)[] } }] }",
-      400: "Invalid query",
-    },
-  },
-];
+const OVERVIEW_DOC = documented({
+  operationId: "getOverview",
+  summary: "Every check's hourly pass/fail/inconclusive counts per region for the window (default 24h), from the hourly rollups in one read",
+  tag: "read",
+  security: "public",
+  ok: { status: 200, description: "One grid of hours, one row per check × region", schema: OverviewBody },
+  errors: { 400: "Invalid query", 503: true },
+});

@@ -10,7 +10,9 @@ import * as v from "valibot";
 import { requireToken } from "../auth/index.js";
 import type { AppDeps } from "../deps.js";
 import { ApiError, BadRequest, Forbidden, NotFound, PayloadTooLarge, TooManyRequests } from "../errors/index.js";
-import { validate, type RouteDoc } from "../validate.js";
+import { documented } from "../openapi/index.js";
+import { ProbeResultSchema, Timestamp, type Body } from "../openapi/schemas.js";
+import { validate } from "../validate.js";
 
 /** Largest target list the body schema accepts; the core request caps (50 targets) apply after expansion. */
 const MAX_TARGETS = 200;
@@ -37,7 +39,23 @@ export const ProbeIdParams = v.strictObject({
   id: v.pipe(v.string(), v.uuid("must be a probe id (UUID)")),
 });
 
-export function probesRoutes(deps: AppDeps): Hono {
+export const ProbeStartedBody = v.object({
+  id: v.pipe(v.string(), v.uuid(), v.description("The probe's id: GET /v1/probes/{id} for its results")),
+  undispatched: v.optional(v.pipe(v.array(v.string()), v.description("Regions the probe could not be sent to (they stay pending)"))),
+});
+
+export const ProbeRecordBody = v.object({
+  id: v.string(),
+  targets: v.array(v.string()),
+  regions: v.array(v.string()),
+  requestedBy: v.pipe(v.string(), v.description("The caller: a hash prefix of its token, never the token")),
+  createdAt: Timestamp,
+  results: v.array(ProbeResultSchema),
+  done: v.pipe(v.array(v.string()), v.description("Regions that have reported")),
+  pending: v.pipe(v.array(v.string()), v.description("Regions that have not reported yet")),
+});
+
+export function probesRoutes(deps: AppDeps) {
   const limitBytes = deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
   const limiter = createRateLimiter(deps.store, {
     rules: deps.probesPerMinute !== undefined ? [{ subject: "api-token", limit: deps.probesPerMinute, windowSeconds: 60 }] : DEFAULT_RATE_LIMITS,
@@ -46,6 +64,22 @@ export function probesRoutes(deps: AppDeps): Hono {
   return new Hono<{ Variables: { caller: string } }>()
     .post(
       "/v1/probes",
+      documented({
+        operationId: "startProbe",
+        summary: "Run targets (or a product's plan) now from the given probe regions; results arrive in GET /v1/probes/{id}",
+        tag: "probes",
+        security: "apiToken",
+        ok: { status: 202, description: "Dispatched to every region (but those in `undispatched`)", schema: ProbeStartedBody },
+        errors: {
+          400: "Invalid body, target, product or region",
+          401: true,
+          403: "Writes disabled (no token configured) or target refused by the SSRF guard",
+          413: "Body too large, or more targets / ports than one request may carry",
+          415: true,
+          429: "Too many on-demand probes for this token (see Retry-After)",
+          503: true,
+        },
+      }),
       requireToken(deps.apiTokens),
       bodyLimit({
         maxSize: limitBytes,
@@ -80,16 +114,29 @@ export function probesRoutes(deps: AppDeps): Hono {
         for (const [index, outcome] of sent.entries()) {
           if (outcome.status === "rejected") console.error(`api: probe ${id} not dispatched to ${regions[index]}:`, outcome.reason);
         }
-        return c.json({ id, ...(undispatched.length > 0 ? { undispatched } : {}) }, 202);
+        const started: Body<typeof ProbeStartedBody> = { id, ...(undispatched.length > 0 ? { undispatched } : {}) };
+        return c.json(started, 202);
       },
     )
-    .get("/v1/probes/:id", validate("param", ProbeIdParams), async (c) => {
-      const { id } = c.req.valid("param");
-      const record = await deps.store.getProbe(id);
-      if (!record) throw new NotFound(`no probe with id ${id}`);
-      const pending = record.regions.filter((region) => !record.done.includes(region));
-      return c.json({ ...record, pending });
-    }) as unknown as Hono;
+    .get(
+      "/v1/probes/:id",
+      documented({
+        operationId: "getProbe",
+        summary: "An on-demand probe with the per-region results that have arrived so far",
+        tag: "probes",
+        security: "public",
+        ok: { status: 200, description: "The probe, its results so far and the regions still pending", schema: ProbeRecordBody },
+        errors: { 400: "Not a probe id (UUID)", 404: "Unknown probe", 503: true },
+      }),
+      validate("param", ProbeIdParams),
+      async (c) => {
+        const { id } = c.req.valid("param");
+        const record = await deps.store.getProbe(id);
+        if (!record) throw new NotFound(`no probe with id ${id}`);
+        const body: Body<typeof ProbeRecordBody> = { ...record, pending: record.regions.filter((region) => !record.done.includes(region)) };
+        return c.json(body);
+      },
+    );
 }
 
 /** The checks to run: explicit targets, or a product's plan; every target passes the SSRF guard first. */
@@ -122,28 +169,3 @@ async function checksFor(deps: AppDeps, body: v.InferOutput<typeof ProbeBody>): 
   }
   return checks;
 }
-
-export const probesDocs: RouteDoc[] = [
-  {
-    method: "post",
-    path: "/v1/probes",
-    summary: "Run targets (or a product's plan) now from the given probe regions; results arrive in GET /v1/probes/{id}",
-    body: ProbeBody,
-    auth: true,
-    responses: {
-      202: "{ id }",
-      400: "Invalid body, target, product or region",
-      401: "Missing or unknown bearer token",
-      403: "Writes disabled (no token configured) or target refused by the SSRF guard",
-      413: "Body too large, or more targets / ports than one request may carry",
-      429: "Too many on-demand probes for this token",
-    },
-  },
-  {
-    method: "get",
-    path: "/v1/probes/{id}",
-    summary: "An on-demand probe with the per-region results that have arrived so far",
-    params: ProbeIdParams,
-    responses: { 200: "ProbeRecord & { pending: string[] }", 404: "Unknown probe" },
-  },
-];
