@@ -1,4 +1,4 @@
-import type { DriftSourceInfo } from "../api/types.js";
+import type { DriftSourceInfo } from "../api/index.js";
 import { h } from "./dom.js";
 
 /** What one notice says: which product's page changed, when it was checked, and the changes. */

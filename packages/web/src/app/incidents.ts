@@ -1,4 +1,4 @@
-import type { IncidentInfo } from "../api/types.js";
+import type { IncidentInfo } from "../api/index.js";
 import { formatDuration, outcomeText, productName, verdictPresentation } from "../view/index.js";
 import { formatTime, h, icon } from "./dom.js";
 

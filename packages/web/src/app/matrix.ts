@@ -1,4 +1,4 @@
-import type { CheckRow, MaintenanceWindowView, OverviewResponse, RegionCell, RegionInfo, StatusResponse, Verdict } from "../api/types.js";
+import type { CheckRow, MaintenanceWindowView, OverviewResponse, RegionCell, RegionInfo, StatusResponse, Verdict } from "../api/index.js";
 import { detailFields } from "../view/detail.js";
 import { healthOf, healthPresentation, worstHealth, type Health } from "../view/health.js";
 import {

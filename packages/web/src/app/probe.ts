@@ -45,7 +45,7 @@ function resultFields(result: ProbeResult): HTMLElement | null {
   const fields = detailFields(rest);
   // A name probed at every address: each address with its own outcome, the way the CLI and Slack say it.
   if (Array.isArray(addresses) && addresses.length > 1) {
-    fields.unshift({ label: "Addresses", value: addresses.map((entry: { address?: string; outcome?: string }) => `${entry.address} ${entry.outcome ?? "not scanned"}`).join(", ") });
+    fields.unshift({ label: "Addresses", value: (addresses as Array<{ address?: string; outcome?: string }>).map((entry) => `${entry.address} ${entry.outcome ?? "not scanned"}`).join(", ") });
   } else if (result.remoteAddress) fields.unshift({ label: "Address", value: result.remoteAddress });
   if (fields.length === 0) return null;
   return h("dl", { class: "facts" }, fields.map((field) => h("div", {}, h("dt", {}, field.label), h("dd", {}, field.value))));

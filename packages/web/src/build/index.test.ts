@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { build } from "esbuild";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildWeb } from "./index.js";
 
@@ -45,5 +46,12 @@ describe("buildWeb", () => {
     const files = await readdir(join(out, "assets"));
     expect(files.filter((f) => f.endsWith(".tmp"))).toEqual([]);
     expect(files).toHaveLength(2);
+  });
+
+  it("bundles no server code: the API's types come in by `import type`, only hono/client ships", async () => {
+    const { metafile } = await build({ entryPoints: [join(import.meta.dirname, "..", "app", "main.ts")], bundle: true, write: false, metafile: true, format: "esm", outdir: await tempDir(), logLevel: "silent" });
+    const outside = Object.keys(metafile.inputs).filter((input) => !input.includes("packages/web/src/"));
+    expect(outside.filter((input) => !/node_modules\/(hono\/dist\/(client|utils)\/|uplot\/)/.test(input))).toEqual([]);
+    expect(outside.some((input) => input.includes("hono/dist/client/"))).toBe(true);
   });
 });

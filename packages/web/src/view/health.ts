@@ -1,4 +1,4 @@
-import type { Verdict } from "../api/types.js";
+import type { Verdict } from "../api/index.js";
 import type { Presentation } from "./index.js";
 
 /** How reachable one product (or everything) is, for the banner at the top of the page. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { CheckRow, HistoryPoint } from "../api/types.js";
+import type { CheckRow, HistoryPoint } from "../api/index.js";
 import {
   bucketGrid,
   filterChecks,
@@ -97,9 +97,9 @@ describe("status and verdict presentation", () => {
 
 function row(checkId: string, product: string | undefined, component: string | undefined, label: string, regions: string[] = []): CheckRow {
   const cells = Object.fromEntries(
-    regions.map((r) => [r, { status: "pass", outcome: "ok", durationMs: 1, at: "", state: "up", since: "" }]),
+    regions.map((r) => [r, { status: "pass", outcome: "ok", durationMs: 1, at: "", state: "up", since: "", stale: false, detail: null }]),
   ) as CheckRow["regions"];
-  return { checkId, product, component, label, target: `tcp://${checkId}:443`, regions: cells };
+  return { checkId, product: product ?? null, component: component ?? null, level: null, verdict: "unknown", label, target: `tcp://${checkId}:443`, regions: cells };
 }
 
 describe("groupChecks and regionColumns", () => {
@@ -195,7 +195,7 @@ describe("history → uptime bars and latency series", () => {
 
 describe("filterChecks", () => {
   const failing = row("f", "strongdm", "gateway", "Relay");
-  failing.regions["eu-west-1"] = { status: "fail", outcome: "tcp_refused", durationMs: 3, at: "", state: "down", since: "" };
+  failing.regions["eu-west-1"] = { status: "fail", outcome: "tcp_refused", durationMs: 3, at: "", state: "down", since: "", stale: false, detail: null };
   const checks = [row("a", "kong-konnect", "data plane", "Telemetry", ["us-east-1"]), failing, row("u", "strongdm", "gateway", "API", ["us-east-1"])];
   const verdicts = new Map<string, "up" | "degraded" | "down" | "unknown">([["a", "up"], ["f", "degraded"]]);
 

@@ -1,4 +1,4 @@
-import type { Bucket, CheckRow, HistoryPoint, MaintenanceWindowView, Outcome, Status, Verdict } from "../api/types.js";
+import type { Bucket, CheckRow, HistoryPoint, MaintenanceWindowView, Outcome, Status, Verdict } from "../api/index.js";
 
 /**
  * Pure presentation rules of the status page: how a status, verdict, age or

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { OverviewResponse } from "../api/types.js";
+import type { OverviewResponse } from "../api/index.js";
 import { overallUptime } from "./index.js";
 import { overviewIndex, overviewSlots } from "./overview.js";
 

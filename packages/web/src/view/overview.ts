@@ -1,4 +1,4 @@
-import type { OverviewHour, OverviewResponse } from "../api/types.js";
+import type { OverviewHour, OverviewResponse } from "../api/index.js";
 import { uptimeTone, type UptimeSlot } from "./index.js";
 
 /** One check × region of the overview as uptime slots, one per hour of the overview's grid. */
