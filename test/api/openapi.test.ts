@@ -7,6 +7,7 @@ import { findTargetHandler } from "hono/utils/handler";
 import { uniqueSymbol } from "hono-openapi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../packages/functions/src/api/index.js";
+import { ApiError, createApi } from "../../packages/web/src/api/index.js";
 import { CHECKS, deps, freshStore, REGIONS, result } from "./helpers.js";
 
 const T0 = Date.parse("2026-03-02T10:00:00.000Z");
@@ -132,5 +133,22 @@ describe("/openapi.json from the routes", () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it("the page's hc<AppType> client reaches the real routes (paths, parameters, bodies)", async () => {
+    const api = createApi("http://api.test", (input, init) => Promise.resolve(app.request(input instanceof Request ? input : String(input), init)));
+    expect((await api.regions()).map((r) => r.region)).toEqual(expect.arrayContaining(REGIONS));
+    expect((await api.checks()).map((c) => c.checkId).sort()).toEqual(["kong-cp", "sdm-app"]);
+    expect((await api.status()).summary).toMatchObject({ up: 1 });
+    const history = await api.history("kong-cp", { from: iso(-3600), to: iso(60), bucket: "raw", region: "eu-west-1" });
+    expect(history.series.map((point) => point.region)).toEqual(["eu-west-1"]);
+    expect((await api.overview("48h")).hours).toHaveLength(48);
+    expect((await api.latestRound()).evaluatedAt).not.toBeNull();
+    expect(await api.incidents({ from: iso(-3600) })).toEqual([]);
+    expect(await api.drift()).toEqual([]);
+    const { id } = await api.startProbe({ targets: ["tcp://example.com:443"], regions: ["us-east-1"] }, "api-token");
+    expect((await api.probe(id)).pending).toEqual(["us-east-1"]);
+    await expect(api.history("no such/check", { from: iso(-3600), to: iso(60), bucket: "1h" })).rejects.toMatchObject({ status: 400, code: "invalid_request" });
+    await expect(api.startProbe({ targets: ["tcp://example.com:443"] }, "wrong")).rejects.toBeInstanceOf(ApiError);
   });
 });

@@ -79,6 +79,9 @@ export function documented(spec: RouteSpec): MiddlewareHandler {
     const description = text === true ? DEFAULT_ERRORS[Number(status) as ErrorStatus] ?? "Error" : (text as string);
     responses[status] = { description, content: content("application/json", ErrorBody) };
   }
+  // Any request can be refused before it reaches a route: headers over the HTTP front's limit
+  // (the local mesh's gateway answers 431 in the error shape and closes the connection).
+  responses["431"] ??= { description: "Request headers too large (16 KiB in the local mesh); the connection closes", content: content("application/json", ErrorBody) };
   for (const [status, other] of Object.entries(spec.other ?? {})) {
     responses[status] = { description: other.description, content: content("application/json", other.schema) };
   }
