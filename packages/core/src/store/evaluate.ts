@@ -1,10 +1,10 @@
-import { DeleteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { defaultQuorum } from "../verdict/quorum.js";
 import { stepIncident } from "../verdict/incidents.js";
 import { activeWindows } from "../maintenance/index.js";
 import { judgeChecks, type VerdictModel } from "../verdict/model.js";
 import { packJson, unpackJson } from "./codec.js";
-import { queryAll, type StoreContext } from "./context.js";
+import { mapLimit, queryAll, type StoreContext } from "./context.js";
 import { keys, monthsBetween, shardOf } from "./keys.js";
 import { batchPutAll, withRetry } from "./retry.js";
 import { readState } from "./state.js";
@@ -12,6 +12,8 @@ import type { CheckVerdict, EvaluateOptions, EvaluateOutcome, Incident, RegionHe
 
 type VerdictBlob = VerdictModel["checks"];
 const META_SK = "META";
+/** Deletes of resolved incidents' open pointers in flight at once. */
+const INCIDENT_WRITERS = 32;
 
 /**
  * Judges every check with a latest result (core/verdict's `judgeChecks`, the one place a
@@ -51,6 +53,7 @@ export async function evaluate(
   const resolved: Incident[] = [];
   const alerts: EvaluateOutcome["alerts"] = { opened: [], resolved: [], open: [] };
   const next: VerdictBlob = {};
+  const changed: Incident[] = [];
   for (const { failing, outcomes, daysLeft, quorum: ownQuorum, ...judged } of judgements) {
     const before = previous[judged.checkId];
     const since = before && before.verdict === judged.verdict ? before.since : now;
@@ -72,11 +75,14 @@ export async function evaluate(
     if (step.opened) opened.push(step.opened);
     if (step.resolved) {
       resolved.push(step.resolved);
-      await saveIncident(ctx, step.resolved);
+      changed.push(step.resolved);
     } else if (step.changed && step.open) {
-      await saveIncident(ctx, step.open);
+      changed.push(step.open);
     }
   }
+  // Each check has at most one incident change per evaluation, so they are independent: a wide
+  // outage opening 100,000 incidents is written in batches, not two round trips after another each.
+  await saveIncidents(ctx, changed);
   await saveVerdicts(ctx, { evaluatedAt: now, regions: [...opts.regions], quorum, checks: next }, previous);
   return { verdicts, opened, resolved, alerts };
 }
@@ -101,25 +107,25 @@ export async function readEvaluatedAt(ctx: StoreContext): Promise<string | undef
   return output.Item?.evaluatedAt as string | undefined;
 }
 
-/** The incident record (by opening month, and by resolving month on GSI1) and the open pointer. */
-async function saveIncident(ctx: StoreContext, incident: Incident): Promise<void> {
-  const record = {
+/**
+ * The incident records (by opening month, and by resolving month on GSI1) and the open pointers:
+ * records and pointers of open incidents in batches of 25, then the pointers of resolved ones.
+ */
+async function saveIncidents(ctx: StoreContext, incidents: Incident[]): Promise<void> {
+  const records = incidents.map((incident) => ({
     pk: keys.incidentsOpened(incident.openedAt),
     sk: `${incident.openedAt}#${incident.id}`,
     incident,
     ...(incident.resolvedAt
       ? { gsi1pk: keys.incidentsResolved(incident.resolvedAt), gsi1sk: `${incident.resolvedAt}#${incident.id}` }
       : {}),
-  };
-  await withRetry("PutItem", ctx.retry, () => ctx.doc.send(new PutCommand({ TableName: ctx.table, Item: record })));
-  const pointer = { pk: keys.openIncidents, sk: incident.checkId };
-  if (incident.resolvedAt) {
-    await withRetry("DeleteItem", ctx.retry, () => ctx.doc.send(new DeleteCommand({ TableName: ctx.table, Key: pointer })));
-  } else {
-    await withRetry("PutItem", ctx.retry, () =>
-      ctx.doc.send(new PutCommand({ TableName: ctx.table, Item: { ...pointer, incident } })),
-    );
-  }
+  }));
+  const pointers = incidents.filter((incident) => !incident.resolvedAt).map((incident) => ({ pk: keys.openIncidents, sk: incident.checkId, incident }));
+  await batchPutAll(ctx.doc, ctx.table, [...records, ...pointers], ctx.retry);
+  const closed = incidents.filter((incident) => incident.resolvedAt);
+  await mapLimit(closed, INCIDENT_WRITERS, (incident) =>
+    withRetry("DeleteItem", ctx.retry, () => ctx.doc.send(new DeleteCommand({ TableName: ctx.table, Key: { pk: keys.openIncidents, sk: incident.checkId } }))),
+  );
 }
 
 /**
