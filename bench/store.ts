@@ -130,8 +130,8 @@ async function itemSizes(client: DynamoDBClient, tableName: string) {
   const size = (item: Record<string, unknown>) =>
     Object.entries(item).reduce((n, [name, value]) => n + name.length + (value instanceof Uint8Array ? value.byteLength : String(value).length), 0);
   const rawItems = await query("RAW#us-east-1#0");
-  const stateItems = await query("STATE#us-east-1");
-  const shardStates = stateItems.filter((item) => String(item.sk).startsWith("SHARD#"));
+  // The store's default 4 shards, each its own partition key.
+  const shardStates = (await Promise.all([0, 1, 2, 3].map((shard) => query(`STATE#us-east-1#${shard}`)))).flat();
   const checksInState = shardStates.reduce((n, item) => n + Object.keys(unpackJson<object>(item.d as Uint8Array)).length, 0);
   return {
     rawBytesPerResult: rawItems.reduce((n, i) => n + size(i), 0) / rawItems.reduce((n, i) => n + Number(i.n), 0),

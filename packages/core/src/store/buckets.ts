@@ -13,7 +13,7 @@ const MAX_HOURS_PER_CALL = 48;
 export async function closedHour(ctx: StoreContext, region: string, shard: number): Promise<string | undefined> {
   const output = await withRetry("GetItem", ctx.retry, () =>
     ctx.doc.send(
-      new GetCommand({ TableName: ctx.table, Key: { pk: keys.state(region), sk: keys.closedShard(shard) }, ConsistentRead: true }),
+      new GetCommand({ TableName: ctx.table, Key: { pk: keys.closed(region), sk: keys.closedShard(shard) }, ConsistentRead: true }),
     ),
   );
   return output.Item?.hour as string | undefined;
@@ -68,7 +68,7 @@ export async function closeDueBuckets(
         .send(
           new PutCommand({
             TableName: ctx.table,
-            Item: { pk: keys.state(region), sk: keys.closedShard(shard), hour },
+            Item: { pk: keys.closed(region), sk: keys.closedShard(shard), hour },
             ConditionExpression: "attribute_not_exists(pk) OR #hour < :hour",
             ExpressionAttributeNames: { "#hour": "hour" },
             ExpressionAttributeValues: { ":hour": hour },

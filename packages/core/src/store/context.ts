@@ -1,6 +1,6 @@
-import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { Thresholds } from "./types.js";
-import { withRetry, type RetryOptions } from "./retry.js";
+import { backoffMs, StoreWriteError, withRetry, type RetryOptions } from "./retry.js";
 
 /** Everything the store's parts share. */
 export interface StoreContext {
@@ -34,6 +34,36 @@ export async function queryAll(ctx: StoreContext, input: Omit<QueryCommandInput,
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return items;
+}
+
+/** A table key. */
+export interface Key {
+  pk: string;
+  sk: string;
+}
+
+/**
+ * GetItem of many keys through BatchGetItem (100 keys a call, eventually consistent), re-asking
+ * for `UnprocessedKeys` (a response stops at 16 MB) with backoff. Missing items are left out;
+ * the order of the items is not the order of the keys.
+ */
+export async function batchGetAll(ctx: StoreContext, keys: Key[], projection?: string): Promise<Item[]> {
+  const chunks: Key[][] = [];
+  for (let offset = 0; offset < keys.length; offset += 100) chunks.push(keys.slice(offset, offset + 100));
+  const found = await mapLimit(chunks, 4, async (chunk) => {
+    const items: Item[] = [];
+    let pending: Record<string, unknown>[] = chunk.map(({ pk, sk }) => ({ pk, sk }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= ctx.retry.maxAttempts) throw new StoreWriteError(`BatchGetItem: ${pending.length} key(s) still unprocessed after ${ctx.retry.maxAttempts} attempts`, 0);
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt, ctx.retry)));
+      const request = { Keys: pending, ...(projection ? { ProjectionExpression: projection } : {}) };
+      const output = await withRetry("BatchGetItem", ctx.retry, () => ctx.doc.send(new BatchGetCommand({ RequestItems: { [ctx.table]: request } })));
+      items.push(...((output.Responses?.[ctx.table] ?? []) as Item[]));
+      pending = (output.UnprocessedKeys?.[ctx.table]?.Keys ?? []) as Record<string, unknown>[];
+    }
+    return items;
+  });
+  return found.flat();
 }
 
 /** Run `task` over `inputs` with at most `limit` in flight. */

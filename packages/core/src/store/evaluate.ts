@@ -4,21 +4,44 @@ import { stepIncident } from "../verdict/incidents.js";
 import { activeWindows } from "../maintenance/index.js";
 import { judgeChecks, type VerdictModel } from "../verdict/model.js";
 import { packJson, unpackJson } from "./codec.js";
-import { mapLimit, queryAll, type StoreContext } from "./context.js";
+import type { Check } from "../check/index.js";
+import { batchGetAll, mapLimit, queryAll, type StoreContext } from "./context.js";
 import { keys, monthsBetween, shardOf } from "./keys.js";
 import { batchPutAll, withRetry } from "./retry.js";
-import { readState } from "./state.js";
-import type { CheckVerdict, EvaluateOptions, EvaluateOutcome, Incident, RegionHeartbeat } from "./types.js";
+import { readStateShard, regionLayouts } from "./state.js";
+import type { EvaluateOptions, EvaluateOutcome, Incident, LatestEntry, RegionHeartbeat } from "./types.js";
 
 type VerdictBlob = VerdictModel["checks"];
 const META_SK = "META";
 /** Deletes of resolved incidents' open pointers in flight at once. */
 const INCIDENT_WRITERS = 32;
+/** Shards judged at once: enough to overlap one shard's reads with another's judging, few enough to bound memory. */
+const SHARD_EVALUATORS = 4;
+
+/** The meta item of the stored model; `shards` is absent when its shards predate the key change (pk `VERDICT`, sk `SHARD#n`). */
+interface VerdictMeta {
+  evaluatedAt: string;
+  regions: string[];
+  quorum: number;
+  shards?: number;
+}
+
+/** What an evaluation shares between its shards. */
+interface Round {
+  opts: EvaluateOptions;
+  heartbeats: RegionHeartbeat[];
+  now: string;
+  planned: Map<string, Check>;
+  open: Map<string, Incident>;
+  outcome: EvaluateOutcome;
+}
 
 /**
  * Judges every check with a latest result (core/verdict's `judgeChecks`, the one place a
  * verdict is computed), stores the verdict model that every reader reads, and opens, widens
- * and resolves incidents on the transitions.
+ * and resolves incidents on the transitions. Shard by shard: a check's verdict shard and its
+ * state shard are the same `shardOf(checkId, shards)`, so shard n is judged from state item n
+ * of every region and verdict item n, and only a few shards' results are in memory at once.
  */
 export async function evaluate(
   ctx: StoreContext,
@@ -27,33 +50,64 @@ export async function evaluate(
 ): Promise<EvaluateOutcome> {
   const now = opts.now.toISOString();
   const quorum = opts.quorum ?? defaultQuorum(opts.regions.length);
-  const [latest, previousModel, openItems] = await Promise.all([
-    readState(ctx).then((state) => state.latest),
-    readVerdictModel(ctx),
+  const [layouts, meta, openItems] = await Promise.all([
+    regionLayouts(ctx),
+    readVerdictMeta(ctx),
     queryAll(ctx, { KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": keys.openIncidents } }),
   ]);
-  const previous: VerdictBlob = previousModel?.checks ?? {};
-  const open = new Map(openItems.map((item) => [item.sk as string, item.incident as Incident]));
-  const planned = new Map((opts.checks ?? []).map((check) => [check.checkId, check]));
-  const quorumOf = (checkId: string) => planned.get(checkId)?.quorum;
+  const round: Round = {
+    opts,
+    heartbeats,
+    now,
+    planned: new Map((opts.checks ?? []).map((check) => [check.checkId, check])),
+    open: new Map(openItems.map((item) => [item.sk as string, item.incident as Incident])),
+    outcome: { verdicts: [], opened: [], resolved: [], alerts: { opened: [], resolved: [], open: [] } },
+  };
+  // A model stored under another shard count (or before the key change) is read whole once, and every shard is rewritten.
+  const relayout = meta !== undefined && meta.shards !== ctx.shards;
+  const carried = relayout ? (await verdictsOf(ctx, meta)) : undefined;
+  await mapLimit(
+    Array.from({ length: ctx.shards }, (_, shard) => shard),
+    SHARD_EVALUATORS,
+    async (shard) => {
+      const [latest, previous] = await Promise.all([readStateShard(ctx, layouts, shard), carried ?? (meta ? readVerdictShard(ctx, shard) : {})]);
+      const { next, changed, rewrite } = judgeShard(round, latest, previous, shard, ctx.shards);
+      // Each check has at most one incident change per evaluation, so they are independent: a wide
+      // outage opening 100,000 incidents is written in batches, not two round trips after another each.
+      await saveIncidents(ctx, changed);
+      if (rewrite || relayout) await batchPutAll(ctx.doc, ctx.table, [{ pk: keys.verdict(shard), sk: keys.verdictSk, d: packJson(next) }], ctx.retry);
+    },
+  );
+  const { outcome } = round;
+  for (const list of [outcome.verdicts, outcome.opened, outcome.resolved, outcome.alerts.opened, outcome.alerts.resolved, outcome.alerts.open]) {
+    list.sort((a, b) => a.checkId.localeCompare(b.checkId));
+  }
+  // Written last, so a reader never takes a half-written model of a new shard count for a live one.
+  const metaItem: VerdictMeta = { evaluatedAt: now, regions: [...opts.regions], quorum, shards: ctx.shards };
+  await batchPutAll(ctx.doc, ctx.table, [{ pk: keys.verdicts, sk: META_SK, ...metaItem }], ctx.retry);
+  return outcome;
+}
+
+/**
+ * One shard's verdicts and incident steps, added to the round's outcome. Returns the shard's
+ * new verdict blob, its incident changes and whether the blob differs from the stored one.
+ */
+function judgeShard(round: Round, latest: LatestEntry[], previous: VerdictBlob, shard: number, shards: number) {
+  const { opts, now, planned, open, outcome } = round;
   const judgements = judgeChecks({
     latest,
-    heartbeats,
+    heartbeats: round.heartbeats,
     regions: opts.regions,
     now: opts.now,
     staleAfterMs: opts.staleAfterMs,
-    quorumOf,
+    quorumOf: (checkId) => planned.get(checkId)?.quorum,
     ...(opts.quorum !== undefined ? { quorum: opts.quorum } : {}),
     ...(opts.probes ? { probes: opts.probes } : {}),
     ...(opts.counts ? { counts: opts.counts } : {}),
   });
-
-  const verdicts: CheckVerdict[] = [];
-  const opened: Incident[] = [];
-  const resolved: Incident[] = [];
-  const alerts: EvaluateOutcome["alerts"] = { opened: [], resolved: [], open: [] };
   const next: VerdictBlob = {};
   const changed: Incident[] = [];
+  let rewrite = false;
   for (const { failing, outcomes, daysLeft, quorum: ownQuorum, ...judged } of judgements) {
     const before = previous[judged.checkId];
     const since = before && before.verdict === judged.verdict ? before.since : now;
@@ -66,34 +120,50 @@ export async function evaluate(
       ...(ownQuorum !== undefined ? { quorum: ownQuorum } : {}),
       ...(windows.length > 0 ? { maintenance: windows } : {}),
     };
-    verdicts.push({ ...judged, since });
+    if (!rewrite && JSON.stringify(before) !== JSON.stringify(next[judged.checkId])) rewrite = true;
+    outcome.verdicts.push({ ...judged, since });
     const policy = { windows, ...(check?.alertOn ? { alertOn: check.alertOn } : {}) };
     const step = stepIncident(judged.checkId, open.get(judged.checkId), judged.verdict, { regions: failing, outcomes, ...(daysLeft === undefined ? {} : { daysLeft }) }, now, policy);
-    if (step.alert === "opened") alerts.opened.push(step.open!);
-    if (step.alert === "resolved") alerts.resolved.push(step.resolved!);
-    else if (step.open && step.open.alerted !== false && step.alert !== "opened") alerts.open.push(step.open);
-    if (step.opened) opened.push(step.opened);
+    if (step.alert === "opened") outcome.alerts.opened.push(step.open!);
+    if (step.alert === "resolved") outcome.alerts.resolved.push(step.resolved!);
+    else if (step.open && step.open.alerted !== false && step.alert !== "opened") outcome.alerts.open.push(step.open);
+    if (step.opened) outcome.opened.push(step.opened);
     if (step.resolved) {
-      resolved.push(step.resolved);
+      outcome.resolved.push(step.resolved);
       changed.push(step.resolved);
     } else if (step.changed && step.open) {
       changed.push(step.open);
     }
   }
-  // Each check has at most one incident change per evaluation, so they are independent: a wide
-  // outage opening 100,000 incidents is written in batches, not two round trips after another each.
-  await saveIncidents(ctx, changed);
-  await saveVerdicts(ctx, { evaluatedAt: now, regions: [...opts.regions], quorum, checks: next }, previous);
-  return { verdicts, opened, resolved, alerts };
+  // A check of this shard that is gone from the state is dropped from the stored blob too.
+  if (!rewrite) rewrite = Object.keys(previous).some((checkId) => !(checkId in next) && shardOf(checkId, shards) === shard);
+  return { next, changed, rewrite };
+}
+
+async function readVerdictMeta(ctx: StoreContext): Promise<VerdictMeta | undefined> {
+  const output = await withRetry("GetItem", ctx.retry, () => ctx.doc.send(new GetCommand({ TableName: ctx.table, Key: { pk: keys.verdicts, sk: META_SK } })));
+  return output.Item as VerdictMeta | undefined;
+}
+
+async function readVerdictShard(ctx: StoreContext, shard: number): Promise<VerdictBlob> {
+  const output = await withRetry("GetItem", ctx.retry, () => ctx.doc.send(new GetCommand({ TableName: ctx.table, Key: { pk: keys.verdict(shard), sk: keys.verdictSk } })));
+  return output.Item ? unpackJson<VerdictBlob>(output.Item.d as Uint8Array) : {};
+}
+
+/** Every stored verdict: the shard items of the meta's count, or (before the key change) the shard items under `VERDICT`. */
+async function verdictsOf(ctx: StoreContext, meta: VerdictMeta): Promise<VerdictBlob> {
+  const items =
+    meta.shards === undefined
+      ? (await queryAll(ctx, { KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": keys.verdicts } })).filter((item) => item.sk !== META_SK)
+      : await batchGetAll(ctx, Array.from({ length: meta.shards }, (_, shard) => ({ pk: keys.verdict(shard), sk: keys.verdictSk })));
+  return Object.assign({}, ...items.map((item) => unpackJson<VerdictBlob>(item.d as Uint8Array)));
 }
 
 /** The stored verdict model (undefined before the first evaluation). */
 export async function readVerdictModel(ctx: StoreContext): Promise<VerdictModel | undefined> {
-  const items = await queryAll(ctx, { KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": keys.verdicts } });
-  const meta = items.find((item) => item.sk === META_SK);
+  const meta = await readVerdictMeta(ctx);
   if (!meta) return undefined;
-  const checks: VerdictBlob = Object.assign({}, ...items.filter((item) => item.sk !== META_SK).map((item) => unpackJson<VerdictBlob>(item.d as Uint8Array)));
-  return { evaluatedAt: meta.evaluatedAt as string, regions: meta.regions as string[], quorum: meta.quorum as number, checks };
+  return { evaluatedAt: meta.evaluatedAt, regions: meta.regions, quorum: meta.quorum, checks: await verdictsOf(ctx, meta) };
 }
 
 /**
@@ -126,31 +196,6 @@ async function saveIncidents(ctx: StoreContext, incidents: Incident[]): Promise<
   await mapLimit(closed, INCIDENT_WRITERS, (incident) =>
     withRetry("DeleteItem", ctx.retry, () => ctx.doc.send(new DeleteCommand({ TableName: ctx.table, Key: { pk: keys.openIncidents, sk: incident.checkId } }))),
   );
-}
-
-/**
- * Verdict blobs are sharded like region state and only shards that changed are written; the
- * small meta item (evaluation time, regions, quorum) is written every round, so readers can
- * tell a live model from one the scheduler stopped updating.
- */
-async function saveVerdicts(ctx: StoreContext, model: VerdictModel, previous: VerdictBlob): Promise<void> {
-  const shards = new Map<number, VerdictBlob>();
-  const changedShards = new Set<number>();
-  for (const [checkId, value] of Object.entries(model.checks)) {
-    const shard = shardOf(checkId, ctx.shards);
-    // Filled in place: spreading the shard's blob per check would be quadratic at 100,000 checks.
-    const blob = shards.get(shard) ?? {};
-    blob[checkId] = value;
-    shards.set(shard, blob);
-    if (JSON.stringify(previous[checkId]) !== JSON.stringify(value)) changedShards.add(shard);
-  }
-  const items: Array<Record<string, unknown>> = [...changedShards].map((shard) => ({
-    pk: keys.verdicts,
-    sk: keys.verdictShard(shard),
-    d: packJson(shards.get(shard)),
-  }));
-  items.push({ pk: keys.verdicts, sk: META_SK, evaluatedAt: model.evaluatedAt, regions: model.regions, quorum: model.quorum });
-  await batchPutAll(ctx.doc, ctx.table, items, ctx.retry);
 }
 
 /** Incidents open at any moment of [from, to): opened in it, resolved in or after it, or still open. */

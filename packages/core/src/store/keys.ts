@@ -9,10 +9,17 @@ const DAY_MS = 24 * HOUR_MS;
 export const keys = {
   /** Raw results of one region × shard; sk = `${firstAt}#${roundId}#${contentHash}`. */
   raw: (region: string, shard: number) => `RAW#${region}#${shard}`,
-  /** Latest result + threshold state of every check in one region × shard (one blob). */
-  state: (region: string) => `STATE#${region}`,
-  stateShard: (shard: number) => `SHARD#${shard}`,
-  /** Last hour rolled up for one region × shard. */
+  /**
+   * Latest result + threshold state of every check in one region × shard (one blob), its own
+   * partition key so a round's state puts spread over one partition per shard.
+   */
+  state: (region: string, shard: number) => `STATE#${region}#${shard}`,
+  stateSk: "STATE",
+  /** Before the shard moved into the partition key: every shard item of a region under one key (read once to carry state over). */
+  legacyState: (region: string) => `STATE#${region}`,
+  legacyShard: (shard: number) => `SHARD#${shard}`,
+  /** Last hour rolled up for one region × shard: pk `STATE#{region}`, written once an hour. */
+  closed: (region: string) => `STATE#${region}`,
   closedShard: (shard: number) => `CLOSED#${shard}`,
   regions: "REGIONS",
   /** Hourly (`1h#…`) and daily (`1d#…`) rollups of one check × region. */
@@ -23,8 +30,11 @@ export const keys = {
   heartbeat: "HEARTBEAT",
   /** The latest alert delivery per destination; sk = destination name. */
   alertDelivery: "ALERT_DELIVERY",
+  /** The verdict model's meta item (sk `META`: evaluation time, regions, quorum, shard count); before the move also its shards (sk `SHARD#{n}`). */
   verdicts: "VERDICT",
-  verdictShard: (shard: number) => `SHARD#${shard}`,
+  /** One shard of the verdict model (map check → verdict), its own partition key like region state. */
+  verdict: (shard: number) => `VERDICT#${shard}`,
+  verdictSk: "VERDICT",
   /** Incidents by the month they opened; sk = `${openedAt}#${id}`. */
   incidentsOpened: (at: string) => `INCIDENTS#${at.slice(0, 7)}`,
   /** GSI1: incidents by the month they resolved; gsi1sk = `${resolvedAt}#${id}`. */
