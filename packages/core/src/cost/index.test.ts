@@ -22,6 +22,17 @@ describe("estimateCost", () => {
     expect(store.stateItemsPerRound).toBe(4);
   });
 
+  it("spreads a round's state and verdict writes over one partition key per shard (STATE#{region}#{n}, VERDICT#{n})", () => {
+    const at = (shards: number) => estimateCost({ checksPerRound: 100_000, regions: 20, intervalS: 60, shards });
+    const [eight, thirtyTwo] = [at(8), at(32)];
+    const windowS = thirtyTwo.invocation.probeMs / 1000;
+    expect(thirtyTwo.fanOut.partitionWcuPerS.regionState).toBeCloseTo(thirtyTwo.store.stateWriteUnitsPerRound / 32 / windowS, 6);
+    // Four times the shards, about a quarter of the busiest state and verdict partition's load, far below 1,000 WCU/s.
+    expect(thirtyTwo.fanOut.partitionWcuPerS.regionState / eight.fanOut.partitionWcuPerS.regionState).toBeCloseTo(0.25, 1);
+    expect(thirtyTwo.fanOut.partitionWcuPerS.verdictModel / eight.fanOut.partitionWcuPerS.verdictModel).toBeCloseTo(0.25, 1);
+    expect(thirtyTwo.fanOut.partitionWcuPerS.regionState).toBeLessThan(50);
+  });
+
   it("a profile's own checks are what gets sized; TLS results carry a certificate and weigh more", () => {
     const tls = syntheticChecks(100).map((c, i) => ({ ...c, target: `tls://svc-${i}.vendor.example.com:443` }));
     expect(estimateCost({ ...base, checks: tls }).store.rawBytesPerResult).toBeGreaterThan(estimateCost(base).store.rawBytesPerResult);

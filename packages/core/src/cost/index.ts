@@ -210,12 +210,12 @@ function fanOutOf(w: Settled, store: StoreFootprint, checks: Check[], perRegionR
     peakConcurrencyPerRegion: perRegionRound,
     meanConcurrencyPerRegion: (perRegionRound * probeMs) / (w.intervalS * 1000),
     partitionWcuPerS: {
-      // Every state shard of a region sits under the region's STATE# key; raw items are per region × shard.
-      regionState: store.stateWriteUnitsPerRound / windowS,
+      // Raw, state and verdict items each carry their shard in the partition key (STATE#{region}#{n}, VERDICT#{n}).
+      regionState: store.stateWriteUnitsPerRound / w.shards / windowS,
       rawShard: store.rawWriteUnitsPerRound / w.shards / windowS,
-      verdictModel: writeUnitsOf(verdictBytes(checks, w.regions) * (w.checksPerRound / Math.min(w.checksPerRound, checks.length))) / windowS,
+      verdictModel: writeUnitsOf(verdictBytes(checks, w.regions) * (w.checksPerRound / Math.min(w.checksPerRound, checks.length))) / w.shards / windowS,
     },
-    partitionRcuPerS: { regionState: (store.stateReadUnitsPerRound + readUnitsOf(store.stateBytesPerRound, false)) / windowS },
+    partitionRcuPerS: { regionState: (store.stateReadUnitsPerRound + readUnitsOf(store.stateBytesPerRound, false)) / w.shards / windowS },
   };
   const warnings: string[] = [];
   if (figures.peakConcurrencyPerRegion > LIMITS.concurrentExecutionsPerRegion) warnings.push(`${n(figures.peakConcurrencyPerRegion)} concurrent probe invocations per region exceed the default ${LIMITS.concurrentExecutionsPerRegion} concurrent executions: request a quota increase`);
@@ -230,7 +230,7 @@ function renderFanOut(f: FanOut, w: Settled): string[] {
   return [
     "",
     `Fan-out: ${n(f.probeInvocationsPerRegionRound)} probe invocations per region per round (≤ ${FUNCTION_SIZES.probe.maxChecks} checks each) = ${n(f.probeInvocationsPerMinute)} invocations a minute; peak ${n(f.peakConcurrencyPerRegion)} concurrent executions per region (mean ${n(f.meanConcurrencyPerRegion, 1)}) against the default ${LIMITS.concurrentExecutionsPerRegion}.`,
-    `Hottest partitions, if a round's writes land within one invocation's time: region state ${n(wcu.regionState)} WCU/s and ${n(f.partitionRcuPerS.regionState)} RCU/s, a raw region × shard ${n(wcu.rawShard)} WCU/s, the verdict model ${n(wcu.verdictModel)} WCU/s (${w.shards} shards per region; per partition ${LIMITS.partitionWcuPerS} WCU/s and ${LIMITS.partitionRcuPerS} RCU/s).`,
+    `Hottest partitions, if a round's writes land within one invocation's time: a region state shard ${n(wcu.regionState)} WCU/s and ${n(f.partitionRcuPerS.regionState)} RCU/s, a raw region × shard ${n(wcu.rawShard)} WCU/s, a verdict shard ${n(wcu.verdictModel)} WCU/s (${w.shards} shards per region; per partition ${LIMITS.partitionWcuPerS} WCU/s and ${LIMITS.partitionRcuPerS} RCU/s).`,
   ];
 }
 
