@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DURATION_MODEL, estimateCost, FUNCTION_SIZES, PRICES, probeInvocationMs, syntheticChecks } from "./index.js";
+import { DURATION_MODEL, estimateCost, FUNCTION_SIZES, PRICES, probeInvocationMs, schedulerInvocationMs, syntheticChecks } from "./index.js";
 
 const base = { checksPerRound: 100, regions: 3, intervalS: 60 };
 
@@ -12,6 +12,14 @@ describe("estimateCost", () => {
     const gbS = (3 * 43_200 * e.invocation.probeMs * 0.5 + 43_200 * e.invocation.schedulerMs * 0.25) / 1000;
     expect(compute.quantity).toBeCloseTo(gbS, 6);
     expect(compute.usd).toBeCloseTo(gbS * PRICES.lambda.perGbSecond.arm64, 9);
+  });
+
+  it("prices a measured probe invocation in place of the model's, and the scheduler waits for it", () => {
+    const measured = estimateCost({ ...base, probeMs: 2100.4 });
+    expect(measured.invocation.probeMs).toBe(2101);
+    expect(measured.invocation.schedulerMs).toBe(Math.ceil(schedulerInvocationMs(100, 3, 2101)));
+    const modelled = estimateCost({ ...base, slowestCheckMs: 2101 - probeInvocationMs(100, 0) });
+    expect(measured.totalUsd).toBeCloseTo(modelled.totalUsd, 9);
   });
 
   it("sizes the store's items with its encoders: DEFLATE'd raw results weigh tens of bytes, not a KB each", () => {

@@ -39,6 +39,11 @@ export interface Workload {
   architecture?: Architecture;
   /** The slowest check of a round (DURATION_MODEL.slowestCheckMs when unset). */
   slowestCheckMs?: number;
+  /**
+   * A measured probe invocation (ms, one region's plan) in place of the duration model's; the scheduler
+   * still waits for it. The rounds bench prices the rounds it timed with this.
+   */
+  probeMs?: number;
   /** Store partitions per region (the store's `shards`, default 4). */
   shards?: number;
   /** Days raw results are kept (the store's retention, default 30). */
@@ -79,7 +84,7 @@ export interface StoreFootprint {
 }
 
 export interface CostEstimate {
-  workload: Required<Omit<Workload, "checks" | "spool">> & { spool?: { requestsPerRegionRound: number } };
+  workload: Required<Omit<Workload, "checks" | "spool" | "probeMs">> & { spool?: { requestsPerRegionRound: number } };
   pricesAsOf: string;
   roundsPerMonth: number;
   checksPerMonth: number;
@@ -256,7 +261,7 @@ export function estimateCost(input: Workload): CostEstimate {
   // Lambda: a region's plan split into invocations of at most maxChecks (rounds/shards.ts), all
   // started at once; one scheduler invocation per round.
   const perRegionRound = Math.ceil(w.checksPerRound / FUNCTION_SIZES.probe.maxChecks);
-  const probeMs = Math.ceil(probeInvocationMs(Math.ceil(w.checksPerRound / perRegionRound), w.slowestCheckMs));
+  const probeMs = Math.ceil(input.probeMs ?? probeInvocationMs(Math.ceil(w.checksPerRound / perRegionRound), w.slowestCheckMs));
   const schedulerMs = Math.ceil(schedulerInvocationMs(w.checksPerRound, w.regions, probeMs));
   const probeInvocations = rounds * w.regions * perRegionRound;
   const invocations = probeInvocations + rounds;

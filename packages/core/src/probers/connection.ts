@@ -1,6 +1,6 @@
 import { Clock, dialPort, openTcp, ProbeFailure, resolveHost } from "./common.js";
 import { connectThroughProxy, type Tunnel } from "./proxy.js";
-import { connectTries, destinationTiming } from "./timing.js";
+import { connectTries, destinationTiming, RttEstimator } from "./timing.js";
 import type { ProbeContext } from "./types.js";
 
 /**
@@ -28,11 +28,13 @@ export async function reach(ctx: ProbeContext, clock: Clock, host: string, port:
 /**
  * Connects within the tries the destination's history allows (timing.ts: the whole budget when nothing is
  * known, one short try while it stays silent, a retransmission after srtt + 4·rttvar when it answers), and
- * feeds every answer (SYN/ACK or RST) and timeout back into that history.
+ * feeds every answer (SYN/ACK or RST) and timeout back into that history; `ctx.connectHistory: false` skips both.
  */
 async function connectWithHistory(ctx: ProbeContext, address: string, port: number, budgetMs: number): Promise<{ socket: Awaited<ReturnType<typeof openTcp>>["socket"]; connectMs: number; tries: number }> {
-  const timing = destinationTiming(address);
-  const tries = connectTries(address, budgetMs);
+  // History off: a fixed timeout, and a throwaway estimator so nothing is learnt.
+  const history = ctx.connectHistory !== false;
+  const timing = history ? destinationTiming(address) : new RttEstimator();
+  const tries = history ? connectTries(address, budgetMs) : [budgetMs];
   for (let i = 0; ; i++) {
     try {
       const opened = await openTcp(ctx, address, port, tries[i]!);

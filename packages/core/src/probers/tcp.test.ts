@@ -2,6 +2,7 @@ import * as net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dnsLookup, probe } from "./index.js";
 import { closedTcpPort, dnsResponder, tcpListener, type Listening } from "./test-servers/index.js";
+import { connectTries, forgetDestinationTimings } from "./timing.js";
 import type { ProbeContext } from "./types.js";
 
 let listener: Listening;
@@ -32,6 +33,15 @@ describe("tcp prober", () => {
     expect(result!.phases.connectMs).toBeGreaterThanOrEqual(0);
     expect(result!.phases.dnsMs).toBeUndefined();
     expect(Date.parse(result!.at)).not.toBeNaN();
+  });
+
+  it("learns the destination's timing from its answer, unless connectHistory is off (a fixed timeout)", async () => {
+    forgetDestinationTimings();
+    const [fixed] = await probe(`tcp://127.0.0.1:${listener.port}`, ctx({ connectHistory: false }));
+    expect(fixed).toMatchObject({ status: "pass", outcome: "ok" });
+    expect(connectTries("127.0.0.1", 2000)).toEqual([2000]);
+    await probe(`tcp://127.0.0.1:${listener.port}`, ctx());
+    expect(connectTries("127.0.0.1", 2000)).toEqual([1000, 1000]);
   });
 
   it("resolves names through ctx.lookup and times the lookup", async () => {

@@ -43,6 +43,11 @@ export interface ProbeContext {
   now?: () => Date;
   /** A leaf certificate expiring within this many days is `tls_cert_expiring` unless the target says otherwise (default 14). */
   certMinDays?: number;
+  /**
+   * `false`: single connects learn nothing from their destinations and each gets the whole budget in one
+   * try (a fixed timeout, as before timing.ts); the rounds bench's baseline. Default: on.
+   */
+  connectHistory?: boolean;
   /** Concurrent connects of a tcp port-range scan (default 200). */
   rangeConcurrency?: number;
 }

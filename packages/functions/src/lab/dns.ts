@@ -5,8 +5,8 @@ import * as dnsPacket from "dns-packet";
 const RCODE_NXDOMAIN = 3;
 
 export interface LabDnsOptions {
-  /** Lower-case host name (no trailing dot) → its lab IPv4 address. */
-  records: ReadonlyMap<string, string>;
+  /** Lower-case host name (no trailing dot) → its lab IPv4 address, or several (one A record each, in order). */
+  records: ReadonlyMap<string, string | readonly string[]>;
   /** Per-region fault: true when the query from `source` for `name` must get NXDOMAIN. */
   nxdomain?: (source: string, name: string) => boolean;
   host?: string;
@@ -21,7 +21,8 @@ export interface LabDns {
 }
 
 /**
- * The lab DNS responder: answers every lab host name with its 127.x address (A), NODATA for
+ * The lab DNS responder: answers every lab host name with its 127.x address (A; several for a name
+ * behind several addresses), NODATA for
  * other types, NXDOMAIN for names it does not know — and NXDOMAIN where a per-region fault
  * says so, decided by the query's source address (each region queries from its own 127.x).
  */
@@ -69,7 +70,7 @@ function answer(query: dnsPacket.Packet, source: string, options: LabDnsOptions)
     return reply;
   }
   if (question.type === "A") {
-    reply.answers = [{ type: "A", class: "IN", name: question.name, ttl: 5, data: address }];
+    reply.answers = [address].flat().map((data) => ({ type: "A" as const, class: "IN" as const, name: question.name, ttl: 5, data }));
   }
   return reply;
 }
