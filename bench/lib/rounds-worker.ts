@@ -1,9 +1,11 @@
 /**
  * Client side of the rounds bench, run inside the client namespace as one warm Lambda container: the real
  * probe function (createProbeFunction → runChecks → probers, with the process-wide timing history) runs
- * each plan `rounds` times in a row. Around every invocation it times the wall clock (Lambda bills it) and
- * the process CPU, and counts the connect attempts the target namespace saw (distinct source ports of SYNs,
- * an nftables set the bench flushes before each invocation). Prints one JSON line, then exits.
+ * the plan `rounds` times in a row, then the fan-out invocations. Around every invocation it times the wall
+ * clock (Lambda bills it) and the process CPU, and counts the connect attempts the target namespace saw
+ * (distinct SYN 4-tuples in an nftables set, flushed here before each invocation). The store is an
+ * in-memory stand-in: DynamoDB's write time is not in the billed time (the cost model prices its units).
+ * Prints one JSON line, then exits.
  * argv JSON: { dns, targetNs, history, timeoutMs, shape, fanOut } (the invocations come from rounds-plan.ts)
  */
 import { execFileSync } from "node:child_process";
