@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- <section>…] [--quick]`: runs the bench sections, writes
  * bench/results/<section>.json and bench/results/summary.md, and prints one table.
- * Sections: rate, scan, timing, footprint, load, store, scale, rounds (default: all, in that order).
+ * Sections: rate, scan, timing, footprint, load, store, scale, rounds, evaluate (default: all, in that order).
  * PROBEMESH_BENCH_MINUTES=n shortens or lengthens the scale section (default 5, 1 with --quick).
  */
 import { writeFileSync } from "node:fs";
@@ -19,6 +19,7 @@ const SECTIONS: Record<string, () => Promise<Section>> = {
   store: async () => (await import("./store.js")).store,
   scale: async () => (await import("./scale.js")).scale,
   rounds: async () => (await import("./rounds.js")).rounds,
+  evaluate: async () => (await import("./evaluate.js")).evaluate,
 };
 
 function machine(): Record<string, unknown> {
