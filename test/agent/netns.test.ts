@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkIdOf } from "@probemesh/core/check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertNetnsAvailable } from "../support/netns.js";
+import { assertNetnsAvailable, unavailableReason } from "../support/netns.js";
 import { API_PORT, buildAgentLab, linkAddress, startMeshProcess, stopMeshProcess, TARGET, TARGET_PORT, type AgentLab } from "./netns-mesh.js";
 import { startAgent, until, type AgentProcess, type LoggedProcess } from "./support.js";
 
@@ -25,14 +25,6 @@ const CHECK_ID = checkIdOf("target", TARGET_URI);
 /** Freshness window (PROBEMESH_STALE_AFTER_S): a 1 s agent is stale 2 s + 4 s after its last heartbeat. */
 const STALE_AFTER_S = 4;
 
-function unavailableReason(): string | undefined {
-  try {
-    assertNetnsAvailable();
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
 const reason = unavailableReason();
 if (reason && !process.env.CI) console.warn(`test/agent/netns skipped: ${reason}`);
 

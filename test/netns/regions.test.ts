@@ -16,7 +16,7 @@ import { createStore, ensureTable, type Incident, type Store } from "@probemesh/
 import { runRound, type IncidentTransitions } from "../../packages/functions/src/rounds/index.js";
 import type { ProbeInvocation, ProbeSummary } from "../../packages/functions/src/invoke/payloads.js";
 import { dynamoClient, dynamoEndpoint, uniqueTableName } from "../support/dynamo.js";
-import { assertNetnsAvailable } from "../support/netns.js";
+import { assertNetnsAvailable, unavailableReason } from "../support/netns.js";
 import { serveTcpOnUnixSocket } from "./bridge.js";
 import { startInNamespace, type NsProcess } from "./processes.js";
 import type { RegionWorkerSpec } from "./region-worker.js";
@@ -25,15 +25,6 @@ import * as lab from "./topology.js";
 
 const { HEALTHY, DROPPED, UNREACHABLE, REGIONS } = lab;
 const PROBE_TIMEOUT_MS = 700;
-
-function unavailableReason(): string | undefined {
-  try {
-    assertNetnsAvailable();
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
 
 const reason = unavailableReason();
 if (reason && !process.env.CI) console.warn(`test/netns skipped: ${reason}`);

@@ -1,13 +1,17 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { assertNetnsAvailable, createNetns } from "../support/netns.js";
+import { assertNetnsAvailable, createNetns, unavailableReason } from "../support/netns.js";
 
 assertNetnsAvailable();
 const namespaces = () => execFileSync("ip", ["netns", "list"], { encoding: "utf8" });
 const hostRoutes = () => execFileSync("ip", ["-4", "route", "show", "table", "all"], { encoding: "utf8" });
 
 describe("test/support/netns", () => {
+  it("gives no reason to skip where namespaces can be made (root, iproute2, nftables)", () => {
+    expect(unavailableReason()).toBeUndefined();
+  });
+
   it("creates unique namespaces on distinct subnets and removes them with their routes", async () => {
     const [a, b] = await Promise.all([createNetns(), createNetns()]);
     try {

@@ -58,6 +58,19 @@ export function assertNetnsAvailable(): void {
   }
 }
 
+/**
+ * Why namespaces cannot be created here (`assertNetnsAvailable`'s message), or undefined when they
+ * can: suites skip with it outside CI and fail with it in CI.
+ */
+export function unavailableReason(): string | undefined {
+  try {
+    assertNetnsAvailable();
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 /** Creates a namespace wired to the host; always pair with `destroy()` (see `useNetns`). */
 export async function createNetns(): Promise<Netns> {
   assertNetnsAvailable();
