@@ -13,7 +13,7 @@ import { CHECKS, deps, freshStore, REGIONS, result } from "./helpers.js";
 const T0 = Date.parse("2026-03-02T10:00:00.000Z");
 const iso = (offsetS: number) => new Date(T0 + offsetS * 1000).toISOString();
 type App = ReturnType<typeof createApp>;
-type Operation = { operationId?: string; summary?: string; tags?: string[]; security?: unknown[]; responses: Record<string, { content?: Record<string, { schema?: unknown }> }> };
+type Operation = { operationId?: string; summary?: string; tags?: string[]; security?: unknown[]; parameters?: Array<{ name: string; in: string; schema: { pattern?: string } }>; responses: Record<string, { content?: Record<string, { schema?: unknown }> }> };
 
 async function seededApp(): Promise<App> {
   const now = new Date(T0 + 5000);
@@ -75,6 +75,13 @@ describe("/openapi.json from the routes", () => {
     expect(document.paths["/v1/agents/{location}/plan"]!.get!.security).toEqual([{ agentToken: [] }]);
     expect(document.paths["/chatops/slack"]!.post!.security).toEqual([{ slackSignature: [] }]);
     expect(document.paths["/v1/status"]!.get!.security).toEqual([]);
+  });
+
+  it("documents the history `region` parameter as an AWS region or an agent location", () => {
+    const parameter = document.paths["/v1/checks/{id}/history"]!.get!.parameters!.find((p) => p.name === "region" && p.in === "query")!;
+    const pattern = new RegExp(parameter.schema.pattern!);
+    expect(["eu-west-1", "agent:a1", "agent:onprem-dc1"].filter((name) => pattern.test(name))).toEqual(["eu-west-1", "agent:a1", "agent:onprem-dc1"]);
+    expect(["Europe", "agent:", "a1"].filter((name) => pattern.test(name))).toEqual([]);
   });
 
   it("answers match the documented schema of their status", async () => {

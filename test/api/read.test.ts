@@ -113,6 +113,21 @@ describe("read routes on a real store (DynamoDB Local)", () => {
     expect((await app.request("/v1/checks/bad%20id/history")).status).toBe(400);
   });
 
+  it("GET /v1/checks/:id/history?region=agent:<location>: an agent location's own series; a malformed one is 400", async () => {
+    const { app, store } = await seeded();
+    await store.writeResults("agent:a1", "a-r1", [result("kong-cp", "agent:a1", iso(30), true), result("kong-cp", "agent:a1", iso(90), false)]);
+    const q = `from=${encodeURIComponent(iso(-60))}&to=${encodeURIComponent(iso(300))}&bucket=raw`;
+    const res = await app.request(`/v1/checks/kong-cp/history?${q}&region=agent:a1`);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.series.map((b: { region: string; start: string }) => [b.region, b.start])).toEqual([["agent:a1", iso(30)], ["agent:a1", iso(90)]]);
+    for (const region of ["agent:", "agent:DC1", "agents:a1", "a1"]) {
+      const bad = await app.request(`/v1/checks/kong-cp/history?${q}&region=${encodeURIComponent(region)}`);
+      expect(bad.status, region).toBe(400);
+      expect((await bad.json()).error.message, region).toMatch(/^query region: .*agent:onprem-dc1/);
+    }
+  });
+
   it("GET /v1/incidents: the incident the down check opened", async () => {
     const { app } = shared;
     const body = await (await app.request(`/v1/incidents?from=${iso(-3600)}&to=${iso(3600)}`)).json();

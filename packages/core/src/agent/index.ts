@@ -1,7 +1,8 @@
 import * as v from "valibot";
 import type { Check } from "../check/index.js";
 import { plan } from "../plan/index.js";
-import { LocationNameSchema, type Profile } from "../profile/index.js";
+import type { Profile } from "../profile/index.js";
+import { LocationNameSchema } from "../region/index.js";
 import { KINDS, OUTCOMES, type ProbeResult } from "../result/index.js";
 
 /**

@@ -4,6 +4,7 @@ import { parse as parseYaml } from "yaml";
 import { describeIssues } from "../catalog/schema.js";
 import { MAX_RETRIES } from "../check/index.js";
 import { MaintenanceSchema } from "../maintenance/index.js";
+import { AwsRegionSchema, LocationNameSchema } from "../region/index.js";
 import { MAX_CERT_MIN_DAYS } from "../target/index.js";
 
 const TargetUri = v.pipe(v.string(), v.regex(/^[a-z][a-z0-9+.-]*:\/\/\S+$/, "a target URI such as tcp://host:443"));
@@ -62,8 +63,6 @@ export const RouteSchema = v.strictObject({
   ),
   to: v.pipe(v.array(DestinationName), v.minLength(1), v.maxLength(20)),
 });
-/** An agent location's name: lowercase letters, digits and dashes (its region is `agent:<name>`). */
-export const LocationNameSchema = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "a location name such as onprem-dc1 (a-z, 0-9, -)"));
 
 /**
  * What one agent location probes, over the profile's own plan: `products`, `targets` and
@@ -94,7 +93,7 @@ export const ProfileSchema = v.strictObject({
   /** Customer hosts named by `<key>` destinations: node, load-balancer, gateway, smtp-relay… */
   hosts: v.optional(v.record(v.string(), HostValue), {}),
   /** AWS regions the probes run in (never mixed with `geo`). */
-  regions: v.optional(v.array(v.pipe(v.string(), v.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "an AWS region such as eu-west-1")))),
+  regions: v.optional(v.array(AwsRegionSchema)),
   intervalS: v.optional(v.pipe(v.number(), v.integer(), v.minValue(10), v.maxValue(86_400))),
   expectations: v.optional(v.array(ExpectationRuleSchema), []),
   /** Forward proxy for outbound probes, e.g. http://proxy.internal:3128. */

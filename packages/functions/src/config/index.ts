@@ -1,5 +1,6 @@
 import { BUILTIN_PRODUCTS, getCatalog } from "@probemesh/core/catalog";
 import { parseGuardOverrides, type GuardOverrides } from "@probemesh/core/guard";
+import { isAwsRegion } from "@probemesh/core/region";
 import type { Thresholds } from "@probemesh/core/store";
 
 /**
@@ -95,7 +96,7 @@ type Env = Record<string, string | undefined>;
 export function loadSettings(env: Env = process.env): Settings {
   const regions = list(env.PROBEMESH_REGIONS) ?? [...DEFAULT_REGIONS];
   for (const region of regions) {
-    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+    if (!isAwsRegion(region)) {
       throw new ConfigError("PROBEMESH_REGIONS", `"${region}" is not an AWS region name`);
     }
   }

@@ -1,5 +1,6 @@
 import type { Check } from "@probemesh/core/check";
 import type { LatestEntry } from "@probemesh/core/store";
+import { RegionNameSchema } from "@probemesh/core/region";
 import { readVerdicts } from "@probemesh/core/verdict";
 import { Hono } from "hono";
 import * as v from "valibot";
@@ -20,7 +21,8 @@ export const CheckIdParams = v.strictObject({
 export const HistoryQuery = v.strictObject({
   from: v.optional(IsoTime),
   to: v.optional(IsoTime),
-  region: v.optional(v.pipe(v.string(), v.regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, "must be an AWS region name"))),
+  // Agent locations have history too (`agent:<location>`), not only the probe regions.
+  region: v.optional(RegionNameSchema),
   bucket: v.optional(v.picklist(["raw", "1h", "1d"]), "1h"),
 });
 
