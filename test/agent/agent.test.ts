@@ -31,7 +31,7 @@ describe("probemesh agent against the mesh", () => {
   const json = async <T>(path: string): Promise<T> => (await (await api(path)).json()) as T;
   const post = (path: string, token: string | undefined, body: unknown) =>
     api(path, { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: typeof body === "string" ? body : JSON.stringify(body) });
-  const regionsView = () => json<{ regions: Array<{ region: string; agent?: boolean; ok: boolean; stale: boolean; buffered?: number }> }>("/v1/regions");
+  const regionsView = () => json<{ regions: Array<{ region: string; agent?: boolean; ok: boolean; stale: boolean; buffered?: number; dropped?: number }> }>("/v1/regions");
   const agentView = async () => (await regionsView()).regions.find((r) => r.region === REGION);
   const rawHistory = async (checkId: string) =>
     mesh.runtime.store.history({ checkId, region: REGION, bucket: "raw", from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() });
@@ -104,7 +104,7 @@ describe("probemesh agent against the mesh", () => {
     agent = startAgent(["--api", `http://127.0.0.1:${relay.port}`, "--location", "dc1", "--interval", "2", "--timeout", "1000"], { PROBEMESH_AGENT_TOKEN: DC1_TOKEN });
     await agent.waitFor(/^round .*sent 1, buffered 0/);
     await until(agentView, (view) => view?.ok === true && !view.stale);
-    expect(await agentView()).toMatchObject({ region: REGION, agent: true, ok: true, stale: false, buffered: 0 });
+    expect(await agentView()).toMatchObject({ region: REGION, agent: true, ok: true, stale: false, buffered: 0, dropped: 0 });
     await mesh.runRound();
 
     type Status = { checks: Array<{ checkId: string; verdict: string; regions: Record<string, string> }> };
@@ -145,6 +145,29 @@ describe("probemesh agent against the mesh", () => {
     expect(stored.filter((bucket) => bucket.start === latest!.result.at)).toHaveLength(1);
   }, 90_000);
 
+  it("reports the batches its full buffer dropped in its heartbeat, shown on /v1/regions", async () => {
+    // dc2 on its own relay with room for one batch: a second round while the API is away pushes one out.
+    const relay2 = new Relay({ host: "127.0.0.1", port: Number(new URL(mesh.url).port) });
+    await relay2.start();
+    const dc2 = startAgent(["--api", `http://127.0.0.1:${relay2.port}`, "--location", "dc2", "--interval", "1", "--timeout", "1000", "--buffer", "1"], { PROBEMESH_AGENT_TOKEN: DC2_TOKEN });
+    try {
+      await dc2.waitFor(/^round .*sent 1, buffered 0$/);
+      await relay2.stop();
+      const line = await dc2.waitFor(/^round .*buffered 1, dropped [1-9]\d*$/);
+      await relay2.start();
+      const view = await until(
+        async () => (await regionsView()).regions.find((r) => r.region === "agent:dc2"),
+        (r) => (r?.dropped ?? 0) > 0 && r?.buffered === 0,
+      );
+      // Dropped batches are lost for good: the count only grows, and it is the agent's own count.
+      expect(view!.dropped).toBeGreaterThanOrEqual(Number(line.match(/dropped (\d+)$/)![1]));
+      expect(view).toMatchObject({ agent: true, ok: true });
+    } finally {
+      dc2.child.kill("SIGKILL");
+      await relay2.stop();
+    }
+  }, 60_000);
+
   it("stops on SIGTERM with exit 0, then goes stale — unknown, never down", async () => {
     const exited = agent!.exited;
     agent!.child.kill("SIGTERM");
@@ -157,7 +180,7 @@ describe("probemesh agent against the mesh", () => {
     const status = await json<{ checks: Array<{ checkId: string; verdict: string; regions: Record<string, string> }> }>("/v1/status");
     const closedVerdict = status.checks.find((c) => c.checkId === checkIdOf("target", closed));
     expect(closedVerdict).toMatchObject({ verdict: "unknown", regions: { [REGION]: "stale" } });
-    // Two regions probe the open port and one is silent: no quorum of fresh regions, so unknown (never down).
+    // us-east-1 is the only fresh region that probes the open port (the agents are silent): no quorum of fresh regions, so unknown (never down).
     expect(status.checks.find((c) => c.checkId === checkIdOf("target", open))).toMatchObject({ verdict: "unknown", regions: { "us-east-1": "up", [REGION]: "stale" } });
   }, 120_000);
 });

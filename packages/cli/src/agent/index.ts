@@ -68,7 +68,7 @@ export async function runAgent(options: AgentOptions): Promise<number> {
     const sent = await deliver(client, buffer, log);
     const counts = { pass: 0, fail: 0, inconclusive: 0 };
     for (const result of results) counts[result.status] += 1;
-    await client.heartbeat({ at: new Date().toISOString(), roundId, ok: true, checks: plan.checks.length, intervalS, buffered: buffer.size });
+    await client.heartbeat({ at: new Date().toISOString(), roundId, ok: true, checks: plan.checks.length, intervalS, buffered: buffer.size, dropped: buffer.dropped });
     log(`round ${roundId}: ${counts.pass}✓ ${counts.fail}✗ ${counts.inconclusive}? | sent ${sent}, buffered ${buffer.size}${buffer.dropped ? `, dropped ${buffer.dropped}` : ""}`);
 
     const next = started + intervalS * 1000;

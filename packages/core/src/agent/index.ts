@@ -106,5 +106,7 @@ export const AgentHeartbeatSchema = v.object({
   intervalS: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(86_400)),
   /** Result batches waiting in the agent's buffer (the API was unreachable). */
   buffered: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  /** Result batches the agent dropped since it started because its buffer was full (those results are lost). */
+  dropped: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
 });
 export type AgentHeartbeat = v.InferOutput<typeof AgentHeartbeatSchema>;

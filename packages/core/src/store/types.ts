@@ -83,6 +83,8 @@ export interface RegionHeartbeat {
   intervalS?: number;
   /** An agent location's result batches waiting in its buffer (the API was unreachable). */
   buffered?: number;
+  /** An agent location's result batches dropped since the agent started (its buffer was full). */
+  dropped?: number;
   /** Invocations the round was split into, and how many of them did not answer (their checks go stale). */
   shards?: number;
   failedShards?: number;

@@ -43,6 +43,8 @@ export interface RegionView {
   agent?: boolean;
   /** An agent's result batches waiting to be sent. */
   buffered?: number;
+  /** An agent's result batches dropped since it started (its buffer overflowed): lost results. */
+  dropped?: number;
 }
 
 /** A region is fresh when its latest round answered and is recent. */
@@ -67,6 +69,7 @@ export function regionViews(regions: readonly string[], heartbeats: readonly Reg
       ...(heartbeat.error ? { error: heartbeat.error } : {}),
       ...(heartbeat.checks !== undefined ? { checks: heartbeat.checks } : {}),
       ...(heartbeat.buffered !== undefined ? { buffered: heartbeat.buffered } : {}),
+      ...(heartbeat.dropped !== undefined ? { dropped: heartbeat.dropped } : {}),
     };
   });
 }

@@ -106,7 +106,7 @@ export function agentsRoutes(deps: AgentDeps) {
       "/v1/agents/:location/heartbeat",
       agentDoc({
         operationId: "postAgentHeartbeat",
-        summary: "The agent is alive: its latest round, interval and buffered batches (the API's clock stamps it)",
+        summary: "The agent is alive: its latest round, interval, buffered and dropped batches (the API's clock stamps it)",
         ok: { status: 200, description: "The heartbeat is stored", schema: HeartbeatAcceptedBody },
         errors: { 413: "Body over 4 KiB", 415: true, 503: true },
       }),
@@ -128,6 +128,7 @@ export function agentsRoutes(deps: AgentDeps) {
           ...(body.error ? { error: body.error } : {}),
           ...(body.checks !== undefined ? { checks: body.checks } : {}),
           ...(body.buffered !== undefined ? { buffered: body.buffered } : {}),
+          ...(body.dropped !== undefined ? { dropped: body.dropped } : {}),
         });
         const accepted: Body<typeof HeartbeatAcceptedBody> = { region: agentRegion(location), at };
         return c.json(accepted);

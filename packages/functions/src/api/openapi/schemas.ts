@@ -73,6 +73,7 @@ export const RegionViewSchema = v.pipe(
     checks: v.optional(v.number()),
     agent: v.optional(v.pipe(v.boolean(), v.description("An agent location (`probemesh agent`), not a cloud region"))),
     buffered: v.optional(v.pipe(v.number(), v.description("An agent's result batches waiting to be sent"))),
+    dropped: v.optional(v.pipe(v.number(), v.description("An agent's result batches dropped since it started because its buffer was full (`--buffer`): those results are lost"))),
   }),
   v.metadata({ ref: "RegionView" }),
 );
