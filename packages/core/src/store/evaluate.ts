@@ -2,7 +2,7 @@ import { DeleteCommand, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { defaultQuorum } from "../verdict/quorum.js";
 import { stepIncident } from "../verdict/incidents.js";
 import { activeWindows } from "../maintenance/index.js";
-import { judgeChecks, type VerdictModel } from "../verdict/model.js";
+import { judgeChecks, type StoredVerdict, type VerdictModel } from "../verdict/model.js";
 import { packJson, unpackJson } from "./codec.js";
 import type { Check } from "../check/index.js";
 import { batchGetAll, mapLimit, queryAll, type StoreContext } from "./context.js";
@@ -16,7 +16,7 @@ const META_SK = "META";
 /** Deletes of resolved incidents' open pointers in flight at once. */
 const INCIDENT_WRITERS = 32;
 /** Shards judged at once: enough to overlap one shard's reads with another's judging, few enough to bound memory. */
-const SHARD_EVALUATORS = 4;
+const SHARD_EVALUATORS = 2;
 
 /** The meta item of the stored model; `shards` is absent when its shards predate the key change (pk `VERDICT`, sk `SHARD#n`). */
 interface VerdictMeta {
@@ -120,7 +120,7 @@ function judgeShard(round: Round, latest: LatestEntry[], previous: VerdictBlob, 
       ...(ownQuorum !== undefined ? { quorum: ownQuorum } : {}),
       ...(windows.length > 0 ? { maintenance: windows } : {}),
     };
-    if (!rewrite && JSON.stringify(before) !== JSON.stringify(next[judged.checkId])) rewrite = true;
+    if (!rewrite && !sameVerdict(before, next[judged.checkId]!)) rewrite = true;
     outcome.verdicts.push({ ...judged, since });
     const policy = { windows, ...(check?.alertOn ? { alertOn: check.alertOn } : {}) };
     const step = stepIncident(judged.checkId, open.get(judged.checkId), judged.verdict, { regions: failing, outcomes, ...(daysLeft === undefined ? {} : { daysLeft }) }, now, policy);
@@ -138,6 +138,14 @@ function judgeShard(round: Round, latest: LatestEntry[], previous: VerdictBlob, 
   // A check of this shard that is gone from the state is dropped from the stored blob too.
   if (!rewrite) rewrite = Object.keys(previous).some((checkId) => !(checkId in next) && shardOf(checkId, shards) === shard);
   return { next, changed, rewrite };
+}
+
+/** Whether a stored verdict is unchanged (field by field: two JSON.stringify per check were a tenth of a 2 M-result evaluation). */
+function sameVerdict(before: StoredVerdict | undefined, after: StoredVerdict): boolean {
+  if (!before || before.verdict !== after.verdict || before.since !== after.since || before.quorum !== after.quorum) return false;
+  if ((before.maintenance || after.maintenance) && JSON.stringify(before.maintenance) !== JSON.stringify(after.maintenance)) return false;
+  const regions = Object.keys(after.regions);
+  return regions.length === Object.keys(before.regions).length && regions.every((region) => before.regions[region] === after.regions[region]);
 }
 
 async function readVerdictMeta(ctx: StoreContext): Promise<VerdictMeta | undefined> {
