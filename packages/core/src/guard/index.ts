@@ -193,6 +193,20 @@ export function guardContext<C extends NetworkAccess>(ctx: C, guard: Guard, onBl
     }
     return ctx.connect(opts);
   }) as C["connect"];
+  // A destination the guard allows, through a connect that is node's own behind a check, may be opened in a
+  // worker thread (tls-pool.ts): `allows` asks the same questions as the connect above, without refusing.
+  const inner = ctx.connect.allows;
+  if (inner) {
+    connect.allows = (opts) => {
+      try {
+        guard.assertAddress(opts.host);
+        guard.assertPorts(opts.port);
+      } catch {
+        return false;
+      }
+      return inner(opts);
+    };
+  }
 
   const udpSocket = ((type: UdpType) => guardUdp(ctx.udpSocket(type), type, guard, refuse)) as C["udpSocket"];
 

@@ -1,7 +1,7 @@
 import * as dgram from "node:dgram";
 import * as dns from "node:dns";
 import * as net from "node:net";
-import type { LookupFn, ProbeContext } from "./types.js";
+import type { ConnectOptions, LookupFn, ProbeContext } from "./types.js";
 
 /** Default per-probe budget when none is given. */
 export const DEFAULT_TIMEOUT_MS = 5000;
@@ -36,7 +36,10 @@ const literalFirstLookup = ((hostname: string, options: dns.LookupOptions | numb
 }) as unknown as typeof dns.lookup;
 
 /** node's own `net.connect`, the default `ctx.connect` (a scan that sees it may use node's TCP handles directly). */
-export const defaultConnect: ProbeContext["connect"] = ({ host, port, localAddress }) => net.connect(localAddress ? { host, port, localAddress } : { host, port });
+export const defaultConnect: ProbeContext["connect"] = Object.assign(
+  ({ host, port, localAddress }: ConnectOptions) => net.connect(localAddress ? { host, port, localAddress } : { host, port }),
+  { allows: () => true },
+);
 const nodeUdpSocket: ProbeContext["udpSocket"] = (type) => dgram.createSocket({ type, lookup: literalFirstLookup });
 
 /** A lookup error with the code a prober maps to an outcome (ENOTFOUND, ETIMEOUT, …). */

@@ -3,7 +3,8 @@ import { isIP, type Socket } from "node:net";
 import * as tls from "node:tls";
 import type { Outcome } from "../result/index.js";
 import { Clock, failureResult, lap, makeResult, ProbeFailure } from "./common.js";
-import { reach } from "./connection.js";
+import { connectTo, destination, reach, type Destination } from "./connection.js";
+import { tlsPool, type Shaken, type TlsAsk } from "./tls-pool.js";
 import type { ProbeContext, Prober } from "./types.js";
 
 const EXPIRY_ERRORS = new Set(["CERT_HAS_EXPIRED", "CERT_NOT_YET_VALID"]);
@@ -177,24 +178,24 @@ function distinguishedName(name: tls.Certificate | undefined): string {
     .join(", ");
 }
 
-/** TLS handshake: protocol, cipher, certificate identity; expired / expiring / untrusted / name mismatch outcomes. */
+/**
+ * TLS handshake: protocol, cipher, certificate identity; expired / expiring / untrusted / name mismatch outcomes.
+ * The connect and handshake run in a worker thread of tls-pool.ts when the pool is on and `ctx.connect`
+ * allows it for the checked address; through a proxy, or a connect that cannot say (a test's), in this thread.
+ */
 export const probeTls: Prober = async (target, ctx) => {
   if (target.kind !== "tls") throw new TypeError(`probeTls got a ${target.kind} target`);
   const clock = new Clock(ctx);
   let carried: Record<string, unknown> = {};
   try {
-    const ca = await trustedCas(ctx, target.caFile);
-    const tunnel = await reach(ctx, clock, target.host, target.port);
-    carried = { ...tunnel.detail, dnsMs: tunnel.dnsMs, connectMs: tunnel.connectMs, remoteAddress: tunnel.remoteAddress };
-    const shook = await handshake(tunnel.socket, {
+    const ask: TlsAsk = {
       name: target.host,
       ...(target.servername ? { servername: target.servername } : {}),
-      ca,
-      timeoutMs: clock.remaining(),
-      ...(ctx.signal ? { signal: ctx.signal } : {}),
+      ca: await trustedCas(ctx, target.caFile),
       certMinDays: target.certMinDays ?? ctx.certMinDays ?? DEFAULT_CERT_MIN_DAYS,
-    });
-    closeTls(shook.socket);
+    };
+    const to = ctx.proxy ? undefined : await destination(ctx, clock, target.host, target.port);
+    const { tunnel, shook } = await ((to && tlsPool.probe(ctx, clock, to, ask)) ?? shakeHere(ctx, clock, target, to, ask, (phases) => (carried = phases)));
     return [makeResult(target, ctx, clock, {
       outcome: shook.outcome,
       phases: { ...(tunnel.dnsMs === undefined ? {} : { dnsMs: tunnel.dnsMs }), connectMs: tunnel.connectMs, tlsMs: shook.tlsMs },
@@ -205,3 +206,12 @@ export const probeTls: Prober = async (target, ctx) => {
     return [failureResult(error, target, ctx, clock, { detail: carried })];
   }
 };
+
+/** Connect (to `to`, or through the proxy) and handshake in this thread; `carry` gets the phases a handshake failure keeps. */
+async function shakeHere(ctx: ProbeContext, clock: Clock, target: { host: string; port: number }, to: Destination | undefined, ask: TlsAsk, carry: (phases: Record<string, unknown>) => void): Promise<Shaken> {
+  const tunnel = to ? await connectTo(ctx, clock, to) : await reach(ctx, clock, target.host, target.port);
+  carry({ ...tunnel.detail, dnsMs: tunnel.dnsMs, connectMs: tunnel.connectMs, remoteAddress: tunnel.remoteAddress });
+  const shook = await handshake(tunnel.socket, { ...ask, timeoutMs: clock.remaining(), ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  closeTls(shook.socket);
+  return { tunnel, shook };
+}

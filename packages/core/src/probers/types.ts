@@ -10,6 +10,20 @@ import type { Target } from "../target/index.js";
  */
 export type LookupFn = (hostname: string) => Promise<{ address: string; family: 4 | 6 }[]>;
 
+/** Options of one TCP connect: always an IP literal. */
+export interface ConnectOptions {
+  host: string;
+  port: number;
+  localAddress?: string;
+}
+
+/**
+ * Opens a TCP socket. A connect that is node's own `net.connect` behind a synchronous check says so with
+ * `allows`: true when it would hand these options to `net.connect`. A prober may then open that socket in a
+ * worker thread (tls-pool.ts) after asking `allows` here; without `allows` every socket opens through the function.
+ */
+export type ConnectFn = ((opts: ConnectOptions) => net.Socket) & { allows?: (opts: ConnectOptions) => boolean };
+
 /** Everything a prober may use to touch the network; `defaultContext` fills node's defaults. */
 export interface ProbeContext {
   /** Probe region label put in results. */
@@ -24,7 +38,7 @@ export interface ProbeContext {
    * already resolved, so a guard can re-check the address at connect time (DNS rebinding). It may throw
    * (or emit `error`); an error carrying an `outcome` property (e.g. "invalid_target") is reported as such.
    */
-  connect: (opts: { host: string; port: number; localAddress?: string }) => net.Socket;
+  connect: ConnectFn;
   /** ALL UDP sockets (udp and dns probers). */
   udpSocket: (type: "udp4" | "udp6") => dgram.Socket;
   /** Source address of this region (lab workers each bind their own 127.x). */

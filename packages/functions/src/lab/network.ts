@@ -49,9 +49,13 @@ export function labContext(network: LabRegionNetwork): Partial<ProbeContext> {
 }
 
 /** The lab never leaves loopback, whatever a check says. */
-const loopbackOnly: ProbeContext["connect"] = ({ host, port, localAddress }) => {
-  if (!host.startsWith("127.")) {
-    throw Object.assign(new Error(`lab: ${host} is outside loopback; the lab does not leave 127.0.0.0/8`), { outcome: "invalid_target" });
-  }
-  return net.connect(localAddress ? { host, port, localAddress } : { host, port });
-};
+const loopbackOnly: ProbeContext["connect"] = Object.assign(
+  ({ host, port, localAddress }: { host: string; port: number; localAddress?: string }) => {
+    if (!host.startsWith("127.")) {
+      throw Object.assign(new Error(`lab: ${host} is outside loopback; the lab does not leave 127.0.0.0/8`), { outcome: "invalid_target" });
+    }
+    return net.connect(localAddress ? { host, port, localAddress } : { host, port });
+  },
+  // node's connect behind the loopback check: a TLS probe may open it in a worker thread (core's tls-pool).
+  { allows: ({ host }: { host: string }) => host.startsWith("127.") },
+);

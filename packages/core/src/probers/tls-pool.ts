@@ -1,0 +1,313 @@
+/**
+ * Worker threads for the CPU-bound part of TLS probes: the TCP connect, the handshake and the
+ * certificate checks (about 0.8 ms of CPU each, so one thread caps a process near 1,200 handshakes/s
+ * whatever the CPUs). The main thread keeps what decides where a probe may go: the CA files, the lab
+ * port map, the lookup, the SSRF guard's check (`ctx.connect.allows`) and the per-destination connect
+ * history, and hands a worker the checked address. Results are the ones the in-thread path gives: the
+ * worker runs the same `connectWithTries` and `handshake`, so connectMs and tlsMs are measured where
+ * the socket lives.
+ *
+ * The worker's code is the module that holds this file (`import.meta.url`): this file under vitest,
+ * tsx or the CLI (the worker loads tsx), the whole bundle in the esbuild probe bundle (its top level
+ * only defines things; this file's own top level below starts serving when it runs as a pool worker).
+ */
+import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import type { Outcome } from "../result/index.js";
+import { ProbeFailure, type Clock } from "./common.js";
+import { connectPlan, connectWithTries, type Destination } from "./connection.js";
+import { defaultContext } from "./context.js";
+import { closeTls, handshake } from "./tls.js";
+import type { ProbeContext } from "./types.js";
+
+const MARK = "probemesh-tls-pool";
+
+/** What a TLS probe asks of the handshake (the name to check, the CAs beyond the roots, certMinDays). */
+export interface TlsAsk {
+  name: string;
+  servername?: string;
+  ca: string[] | undefined;
+  certMinDays: number;
+}
+
+/** One probe's work for a worker: connect to an address the main thread checked, then the handshake. */
+interface Job extends TlsAsk {
+  id: number;
+  address: string;
+  port: number;
+  localAddress?: string;
+  tries: number[];
+  /** `Date.now()` at which the probe's budget ends (the worker's clock is not the main thread's). */
+  deadline: number;
+  aborted: boolean;
+}
+
+/** A worker's answer. `events`: what each connect try learnt (ms of an answer, null for a timeout). */
+interface Reply {
+  id: number;
+  events: (number | null)[];
+  connectMs?: number;
+  connectTries?: number;
+  shook?: { tlsMs: number; outcome: Outcome; detail: Record<string, unknown> };
+  failure?: { stage: "connect" | "tls"; outcome: Outcome; detail: Record<string, unknown> };
+  /** A programming error in the worker (not a probe outcome): thrown in the main thread. */
+  crash?: string;
+}
+
+/** A probe done by the pool, in the shape the in-thread path gives. */
+export interface Shaken {
+  tunnel: { connectMs: number; dnsMs?: number; remoteAddress: string; detail: Record<string, unknown> };
+  shook: { tlsMs: number; outcome: Outcome; detail: Record<string, unknown> };
+}
+
+interface Slot {
+  worker: Worker;
+  ready: boolean;
+  inflight: number;
+}
+
+interface Pending {
+  slot: Slot;
+  resolve: (reply: Reply) => void;
+}
+
+/**
+ * Workers of a process's pool: PROBEMESH_TLS_WORKERS when set (0 turns the pool off), else one per CPU
+ * `os.availableParallelism()` reports, and none on a single CPU (a worker there only adds copying).
+ */
+export function defaultTlsWorkers(env: NodeJS.ProcessEnv = process.env): number {
+  const configured = env.PROBEMESH_TLS_WORKERS?.trim();
+  if (configured) {
+    const workers = Number(configured);
+    if (!Number.isInteger(workers) || workers < 0) throw new Error(`PROBEMESH_TLS_WORKERS must be a whole number ≥ 0, not ${JSON.stringify(configured)}`);
+    return workers;
+  }
+  const cpus = availableParallelism();
+  return cpus > 1 ? cpus : 0;
+}
+
+/** The process's TLS worker pool; started on the first TLS probe, its workers do not keep the process alive when idle. */
+export class TlsPool {
+  private slots: Slot[] = [];
+  private started = false;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private readyWaiters: (() => void)[] = [];
+  /** Probes the workers did (tests and diagnostics). */
+  handled = 0;
+
+  /** `size` undefined: `defaultTlsWorkers()`, read when the first TLS probe starts the pool. */
+  constructor(private size?: number) {}
+
+  /** Resizes the pool (0: off); running workers are stopped and new ones start on the next probe. */
+  async configure(size: number): Promise<void> {
+    this.size = size;
+    await this.close();
+  }
+
+  /** Resolves once a worker can take probes (at once when the pool is off or its workers failed to start). */
+  ready(): Promise<void> {
+    this.start();
+    if (this.slots.length === 0 || this.slots.some((slot) => slot.ready)) return Promise.resolve();
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  /** Stops the workers (in-flight probes end as tls_handshake_failed). */
+  async close(): Promise<void> {
+    const slots = this.slots;
+    this.slots = [];
+    this.started = false;
+    await Promise.all(slots.map((slot) => slot.worker.terminate()));
+  }
+
+  /**
+   * Connects and shakes hands in a worker, or undefined when this probe stays in the calling thread:
+   * the pool is off or still starting, or `ctx.connect` is not node's own connect behind a check that
+   * allows this destination (a test's or a custom connect, a refused destination, which then fails as it
+   * always has). Proxied probes never come here: the tunnel is a socket of this thread.
+   */
+  probe(ctx: ProbeContext, clock: Clock, to: Destination, ask: TlsAsk): Promise<Shaken> | undefined {
+    const slot = this.pick();
+    if (!slot) return undefined;
+    const connect = { host: to.address, port: to.port, ...(ctx.localAddress ? { localAddress: ctx.localAddress } : {}) };
+    if (!ctx.connect.allows?.(connect)) return undefined;
+    const remaining = clock.remaining();
+    const plan = connectPlan(ctx, to.address, remaining);
+    const job: Job = {
+      ...ask,
+      id: this.nextId++,
+      address: to.address,
+      port: to.port,
+      ...(ctx.localAddress ? { localAddress: ctx.localAddress } : {}),
+      tries: plan.tries,
+      deadline: Date.now() + remaining,
+      aborted: ctx.signal?.aborted ?? false,
+    };
+    return this.send(slot, job, ctx.signal).then((reply) => shaken(reply, to, plan.learn));
+  }
+
+  private send(slot: Slot, job: Job, signal: AbortSignal | undefined): Promise<Reply> {
+    return new Promise((resolve) => {
+      const onAbort = () => slot.worker.postMessage({ abort: job.id });
+      signal?.addEventListener("abort", onAbort, { once: true });
+      if (slot.inflight++ === 0) slot.worker.ref();
+      this.pending.set(job.id, {
+        slot,
+        resolve: (reply) => {
+          signal?.removeEventListener("abort", onAbort);
+          if (--slot.inflight === 0) slot.worker.unref();
+          this.handled += 1;
+          resolve(reply);
+        },
+      });
+      slot.worker.postMessage(job);
+    });
+  }
+
+  /** The ready worker with the fewest probes in flight. */
+  private pick(): Slot | undefined {
+    this.start();
+    let best: Slot | undefined;
+    for (const slot of this.slots) if (slot.ready && (!best || slot.inflight < best.inflight)) best = slot;
+    return best;
+  }
+
+  private start(): void {
+    if (this.started) return;
+    this.started = true;
+    const entry = workerEntry();
+    if (!entry) return;
+    this.size ??= defaultTlsWorkers();
+    for (let i = 0; i < this.size; i++) this.slots.push(this.spawn(entry));
+  }
+
+  private spawn(entry: { source: URL | string; eval: boolean }): Slot {
+    const worker = new Worker(entry.source, { eval: entry.eval, workerData: { [MARK]: true } });
+    const slot: Slot = { worker, ready: false, inflight: 0 };
+    worker.unref();
+    worker.on("message", (message: Reply | "ready") => {
+      if (message === "ready") {
+        slot.ready = true;
+        for (const wake of this.readyWaiters.splice(0)) wake();
+        return;
+      }
+      const pending = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      pending?.resolve(message);
+    });
+    worker.on("error", (error) => {
+      if (!slot.ready) console.warn(`probemesh: a TLS worker thread did not start (${error.message}); its share of TLS probes runs in the main thread`);
+    });
+    worker.on("exit", () => {
+      this.slots = this.slots.filter((other) => other !== slot);
+      if (this.slots.length === 0) for (const wake of this.readyWaiters.splice(0)) wake();
+      for (const [id, pending] of this.pending) {
+        if (pending.slot !== slot) continue;
+        this.pending.delete(id);
+        pending.resolve({ id, events: [], failure: { stage: "tls", outcome: "tls_handshake_failed", detail: { error: "the TLS worker thread exited during the probe" } } });
+      }
+    });
+    return slot;
+  }
+}
+
+/** The reply as the in-thread path reports it: a connect failure like `reach`, a handshake failure with the phases so far. */
+function shaken(reply: Reply, to: Destination, learn: (ms: number | null) => void): Shaken {
+  if (reply.crash) throw new Error(reply.crash);
+  for (const ms of reply.events) learn(ms);
+  if (reply.failure?.stage === "connect") throw new ProbeFailure(reply.failure.outcome, { ...to.detail, ...to.dns, remoteAddress: to.address, ...reply.failure.detail });
+  const tunnel = {
+    connectMs: reply.connectMs!,
+    ...to.dns,
+    remoteAddress: to.address,
+    detail: { ...to.detail, ...(reply.connectTries! > 1 ? { connectTries: reply.connectTries } : {}) },
+  };
+  if (reply.failure) {
+    const carried = { ...tunnel.detail, dnsMs: tunnel.dnsMs, connectMs: tunnel.connectMs, remoteAddress: tunnel.remoteAddress };
+    throw new ProbeFailure(reply.failure.outcome, { ...carried, ...reply.failure.detail });
+  }
+  return { tunnel, shook: reply.shook! };
+}
+
+/**
+ * How to start a worker: the bundle itself, or this TypeScript file behind tsx. A worker does not inherit
+ * the loader hooks of its parent (vitest's, or the CLI's `register()`), and `--import tsx` in a worker's
+ * execArgv does not apply to its entry on Node 20, so a short script registers tsx's ESM hooks and imports it.
+ */
+function workerEntry(): { source: URL | string; eval: boolean } | undefined {
+  // A CommonJS bundle has no import.meta.url: no pool there.
+  const here = import.meta.url as string | undefined;
+  if (!here) return undefined;
+  if (!new URL(here).pathname.endsWith(".ts")) return { source: new URL(here), eval: false };
+  const require = createRequire(here);
+  const tsxPackage = require.resolve("tsx/package.json");
+  const exports = (require(tsxPackage) as { exports: Record<string, { import: { default: string } }> }).exports;
+  const api = pathToFileURL(join(dirname(tsxPackage), exports["./esm/api"]!.import.default)).href;
+  return { source: `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(here)}); });`, eval: true };
+}
+
+/** The process's pool (PROBEMESH_TLS_WORKERS or the CPUs; see `defaultTlsWorkers`). */
+export const tlsPool = new TlsPool(isMainThread ? undefined : 0);
+
+/** Sizes the process's TLS worker pool (0: every TLS probe in the calling thread). */
+export function configureTlsPool(options: { workers: number }): Promise<void> {
+  return tlsPool.configure(options.workers);
+}
+
+/** The worker side: one job per message, an `{ abort: id }` message ends that job's probe early. */
+function serve(port: NonNullable<typeof parentPort>): void {
+  const aborts = new Map<number, AbortController>();
+  port.on("message", (message: Job | { abort: number }) => {
+    if ("abort" in message) {
+      aborts.get(message.abort)?.abort();
+      return;
+    }
+    const controller = new AbortController();
+    if (message.aborted) controller.abort();
+    aborts.set(message.id, controller);
+    run(message, controller.signal).then(
+      (reply) => {
+        aborts.delete(message.id);
+        port.postMessage(reply);
+      },
+      (error: unknown) => {
+        aborts.delete(message.id);
+        port.postMessage({ id: message.id, events: [], crash: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies Reply);
+      },
+    );
+  });
+  port.postMessage("ready");
+}
+
+async function run(job: Job, signal: AbortSignal): Promise<Reply> {
+  const events: (number | null)[] = [];
+  const ctx = defaultContext({ signal, ...(job.localAddress ? { localAddress: job.localAddress } : {}) });
+  let connected: Awaited<ReturnType<typeof connectWithTries>>;
+  try {
+    connected = await connectWithTries(ctx, job.address, job.port, job.tries, (ms) => events.push(ms));
+  } catch (error) {
+    if (!(error instanceof ProbeFailure)) throw error;
+    return { id: job.id, events, failure: { stage: "connect", outcome: error.outcome, detail: error.detail } };
+  }
+  const reply = { id: job.id, events, connectMs: connected.connectMs, connectTries: connected.tries };
+  try {
+    const shook = await handshake(connected.socket, {
+      name: job.name,
+      ...(job.servername ? { servername: job.servername } : {}),
+      ca: job.ca,
+      timeoutMs: Math.max(1, job.deadline - Date.now()),
+      signal,
+      certMinDays: job.certMinDays,
+    });
+    closeTls(shook.socket);
+    return { ...reply, shook: { tlsMs: shook.tlsMs, outcome: shook.outcome, detail: shook.detail } };
+  } catch (error) {
+    if (!(error instanceof ProbeFailure)) throw error;
+    return { ...reply, failure: { stage: "tls", outcome: error.outcome, detail: error.detail } };
+  }
+}
+
+if (!isMainThread && (workerData as Record<string, unknown> | null)?.[MARK] && parentPort) serve(parentPort);
