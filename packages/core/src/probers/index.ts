@@ -14,6 +14,7 @@ export type { LookupFn, ProbeContext, Prober } from "./types.js";
 export { defaultContext, dnsLookup, LookupError, systemLookup, DEFAULT_TIMEOUT_MS, type DnsLookupOptions } from "./context.js";
 export { statusFor } from "./common.js";
 export { DEFAULT_RANGE_CONCURRENCY } from "./tcp.js";
+export { configureTlsPool, defaultTlsWorkers, TLS_POOL_CHANNEL } from "./tls-pool.js";
 
 /** One prober per kind, all behind the same `Prober` type. */
 export const probers: Record<Kind, Prober> = {

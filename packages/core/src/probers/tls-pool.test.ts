@@ -1,3 +1,5 @@
+import { execFile } from "node:child_process";
+import { createRequire } from "node:module";
 import * as net from "node:net";
 import { availableParallelism } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -149,11 +151,28 @@ describe("tls worker pool", () => {
   });
 });
 
+describe("a process with a TLS pool", () => {
+  it("exits by itself once its probes are done: idle workers do not hold it", async () => {
+    const here = new URL("./", import.meta.url).href;
+    const script = `
+      const { probe, configureTlsPool } = await import(${JSON.stringify(`${here}index.ts`)});
+      const { tlsPool } = await import(${JSON.stringify(`${here}tls-pool.ts`)});
+      await configureTlsPool({ workers: 2 });
+      await tlsPool.ready();
+      const [result] = await probe(${JSON.stringify(`tls://127.0.0.1:${good.port}?servername=api.lab.test`)}, { ca: [process.env.CA] });
+      console.log(JSON.stringify({ outcome: result.outcome, handled: tlsPool.handled }));`;
+    const tsx = createRequire(import.meta.url).resolve("tsx");
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ["--import", tsx, "--input-type=module", "-e", script], { env: { ...process.env, CA: ca.certPem }, timeout: 30_000 }, (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out))),
+    );
+    expect(JSON.parse(stdout)).toEqual({ outcome: "ok", handled: 1 });
+  });
+});
+
 describe("tls worker pool size", () => {
-  it("is PROBEMESH_TLS_WORKERS when set (0 turns it off), else one per CPU and none on one CPU", () => {
-    expect(defaultTlsWorkers({ PROBEMESH_TLS_WORKERS: "0" })).toBe(0);
-    expect(defaultTlsWorkers({ PROBEMESH_TLS_WORKERS: "3" })).toBe(3);
-    expect(() => defaultTlsWorkers({ PROBEMESH_TLS_WORKERS: "many" })).toThrow(/whole number/);
-    expect(defaultTlsWorkers({})).toBe(availableParallelism() > 1 ? availableParallelism() : 0);
+  it("is one worker per CPU, none on one CPU", () => {
+    expect(defaultTlsWorkers(1)).toBe(0);
+    expect(defaultTlsWorkers(2)).toBe(2);
+    expect(defaultTlsWorkers()).toBe(availableParallelism() > 1 ? availableParallelism() : 0);
   });
 });

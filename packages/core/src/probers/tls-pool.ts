@@ -11,6 +11,7 @@
  * tsx or the CLI (the worker loads tsx), the whole bundle in the esbuild probe bundle (its top level
  * only defines things; this file's own top level below starts serving when it runs as a pool worker).
  */
+import { channel } from "node:diagnostics_channel";
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
@@ -24,6 +25,13 @@ import { closeTls, handshake } from "./tls.js";
 import type { ProbeContext } from "./types.js";
 
 const MARK = "probemesh-tls-pool";
+
+/**
+ * diagnostics_channel of the pool: `{ threadId, ready: true }` when a worker starts taking probes and
+ * `{ threadId, outcome }` for each probe a worker did (how a test sees a bundle's pool at work).
+ */
+export const TLS_POOL_CHANNEL = "probemesh:tls-pool";
+const diagnostics = channel(TLS_POOL_CHANNEL);
 
 /** What a TLS probe asks of the handshake (the name to check, the CAs beyond the roots, certMinDays). */
 export interface TlsAsk {
@@ -74,18 +82,8 @@ interface Pending {
   resolve: (reply: Reply) => void;
 }
 
-/**
- * Workers of a process's pool: PROBEMESH_TLS_WORKERS when set (0 turns the pool off), else one per CPU
- * `os.availableParallelism()` reports, and none on a single CPU (a worker there only adds copying).
- */
-export function defaultTlsWorkers(env: NodeJS.ProcessEnv = process.env): number {
-  const configured = env.PROBEMESH_TLS_WORKERS?.trim();
-  if (configured) {
-    const workers = Number(configured);
-    if (!Number.isInteger(workers) || workers < 0) throw new Error(`PROBEMESH_TLS_WORKERS must be a whole number ≥ 0, not ${JSON.stringify(configured)}`);
-    return workers;
-  }
-  const cpus = availableParallelism();
+/** Workers of a pool by default: one per CPU `os.availableParallelism()` reports, none on one CPU (a worker there only adds copying). */
+export function defaultTlsWorkers(cpus = availableParallelism()): number {
   return cpus > 1 ? cpus : 0;
 }
 
@@ -104,6 +102,7 @@ export class TlsPool {
 
   /** Resizes the pool (0: off); running workers are stopped and new ones start on the next probe. */
   async configure(size: number): Promise<void> {
+    if (size === this.size) return;
     this.size = size;
     await this.close();
   }
@@ -112,6 +111,8 @@ export class TlsPool {
   ready(): Promise<void> {
     this.start();
     if (this.slots.length === 0 || this.slots.some((slot) => slot.ready)) return Promise.resolve();
+    // Someone waits for the workers: they keep the process alive until one is ready.
+    for (const slot of this.slots) slot.worker.ref();
     return new Promise((resolve) => this.readyWaiters.push(resolve));
   }
 
@@ -167,6 +168,12 @@ export class TlsPool {
     });
   }
 
+  private wakeReadyWaiters(): void {
+    if (this.readyWaiters.length === 0) return;
+    for (const slot of this.slots) if (slot.inflight === 0) slot.worker.unref();
+    for (const wake of this.readyWaiters.splice(0)) wake();
+  }
+
   /** The ready worker with the fewest probes in flight. */
   private pick(): Slot | undefined {
     this.start();
@@ -187,15 +194,16 @@ export class TlsPool {
   private spawn(entry: { source: URL | string; eval: boolean }): Slot {
     const worker = new Worker(entry.source, { eval: entry.eval, workerData: { [MARK]: true } });
     const slot: Slot = { worker, ready: false, inflight: 0 };
-    worker.unref();
     worker.on("message", (message: Reply | "ready") => {
       if (message === "ready") {
         slot.ready = true;
-        for (const wake of this.readyWaiters.splice(0)) wake();
+        if (diagnostics.hasSubscribers) diagnostics.publish({ threadId: worker.threadId, ready: true });
+        this.wakeReadyWaiters();
         return;
       }
       const pending = this.pending.get(message.id);
       this.pending.delete(message.id);
+      if (diagnostics.hasSubscribers) diagnostics.publish({ threadId: worker.threadId, outcome: message.shook?.outcome ?? message.failure?.outcome });
       pending?.resolve(message);
     });
     worker.on("error", (error) => {
@@ -203,13 +211,15 @@ export class TlsPool {
     });
     worker.on("exit", () => {
       this.slots = this.slots.filter((other) => other !== slot);
-      if (this.slots.length === 0) for (const wake of this.readyWaiters.splice(0)) wake();
+      if (this.slots.length === 0) this.wakeReadyWaiters();
       for (const [id, pending] of this.pending) {
         if (pending.slot !== slot) continue;
         this.pending.delete(id);
         pending.resolve({ id, events: [], failure: { stage: "tls", outcome: "tls_handshake_failed", detail: { error: "the TLS worker thread exited during the probe" } } });
       }
     });
+    // After the listeners: adding a 'message' listener refs the worker's port again.
+    worker.unref();
     return slot;
   }
 }
@@ -249,7 +259,7 @@ function workerEntry(): { source: URL | string; eval: boolean } | undefined {
   return { source: `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(here)}); });`, eval: true };
 }
 
-/** The process's pool (PROBEMESH_TLS_WORKERS or the CPUs; see `defaultTlsWorkers`). */
+/** The process's pool (`defaultTlsWorkers()` unless configured: the functions' PROBEMESH_TLS_WORKERS setting). */
 export const tlsPool = new TlsPool(isMainThread ? undefined : 0);
 
 /** Sizes the process's TLS worker pool (0: every TLS probe in the calling thread). */

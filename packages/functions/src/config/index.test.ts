@@ -16,6 +16,13 @@ describe("loadSettings", () => {
     expect(config.profilePath).toBeUndefined();
     expect(config.slackSigningSecret).toBeUndefined();
     expect(config.probeFunctions["eu-west-1"]).toBe("probemesh-probe-eu-west-1");
+    expect(config.tlsWorkers).toBeUndefined();
+  });
+
+  it("sizes the TLS worker pool from PROBEMESH_TLS_WORKERS (0 turns it off)", () => {
+    expect(loadSettings({ PROBEMESH_TLS_WORKERS: "0" }).tlsWorkers).toBe(0);
+    expect(loadSettings({ PROBEMESH_TLS_WORKERS: "3" }).tlsWorkers).toBe(3);
+    expect(() => loadSettings({ PROBEMESH_TLS_WORKERS: "many" })).toThrow(ConfigError);
   });
 
   it("parses lists and JSON maps", () => {

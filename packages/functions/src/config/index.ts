@@ -67,6 +67,8 @@ export interface Settings {
   /** Budget of one probe and checks in flight per probe invocation. */
   probeTimeoutMs: number;
   probeConcurrency: number;
+  /** Worker threads for TLS handshakes (PROBEMESH_TLS_WORKERS; 0 off; unset: one per CPU, none on one CPU). */
+  tlsWorkers?: number;
   /** Region this code runs in (AWS_REGION, set by Lambda). */
   awsRegion?: string;
   /** Home region of the table (PROBEMESH_TABLE_REGION) and regions with a replica. */
@@ -133,6 +135,7 @@ export function loadSettings(env: Env = process.env): Settings {
     storeShards: integer(env, "PROBEMESH_STORE_SHARDS", 4, 1, 256),
     probeTimeoutMs: integer(env, "PROBEMESH_PROBE_TIMEOUT_MS", 5000, 100, 60_000),
     probeConcurrency: integer(env, "PROBEMESH_PROBE_CONCURRENCY", 32, 1, 1024),
+    ...(nonEmpty(env.PROBEMESH_TLS_WORKERS) ? { tlsWorkers: integer(env, "PROBEMESH_TLS_WORKERS", 0, 0, 64) } : {}),
     awsRegion: nonEmpty(env.AWS_REGION),
     tableRegion: nonEmpty(env.PROBEMESH_TABLE_REGION),
     tableReplicas: list(env.PROBEMESH_TABLE_REPLICAS) ?? [],

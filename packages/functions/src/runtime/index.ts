@@ -7,7 +7,7 @@ import type { Check } from "@probemesh/core/check";
 import { createGuard, DEFAULT_POLICY, LAB_POLICY, withOverrides, type Guard } from "@probemesh/core/guard";
 import { agentRegion, isAgentRegion, planForLocation } from "@probemesh/core/agent";
 import { plan } from "@probemesh/core/plan";
-import type { ProbeContext } from "@probemesh/core/probers";
+import { configureTlsPool, type ProbeContext } from "@probemesh/core/probers";
 import { loadProfile, parseProfile, type Profile } from "@probemesh/core/profile";
 import { createStore, type Store } from "@probemesh/core/store";
 import { staleAfterMs } from "@probemesh/core/verdict";
@@ -92,6 +92,7 @@ const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
 
 /** Builds every dependency from `settings`. */
 export async function createRuntime(settings: Settings, extras: LocalExtras = {}): Promise<Runtime> {
+  if (settings.tlsWorkers !== undefined) await configureTlsPool({ workers: settings.tlsWorkers });
   const dynamoLocal = settings.dynamodbEndpoint !== undefined && !settings.awsCredentials;
   const tableRegion = dynamoLocal ? undefined : tableRegionFor(settings);
   const client = new DynamoDBClient({
