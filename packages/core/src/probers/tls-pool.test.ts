@@ -95,11 +95,14 @@ describe("tls worker pool", () => {
     expect(connectMs! + tlsMs!).toBeLessThanOrEqual(result!.durationMs);
   });
 
-  it("spreads concurrent probes over the workers and all pass", async () => {
+  it("spreads concurrent probes over the workers and the calling thread, and all pass", async () => {
     const before = tlsPool.handled;
     const results = await Promise.all(Array.from({ length: 32 }, () => probe(`tls://127.0.0.1:${good.port}?servername=api.lab.test`, ctx())));
     expect(results.flat().map((r) => r.outcome)).toEqual(Array(32).fill("ok"));
-    expect(tlsPool.handled).toBe(before + 32);
+    // Two workers and this thread take turns: most of the 32 in the workers, some here.
+    const pooled = tlsPool.handled - before;
+    expect(pooled).toBeGreaterThanOrEqual(16);
+    expect(pooled).toBeLessThan(32);
   });
 
   it("feeds the connect answers it saw back into the destination's history", async () => {
@@ -170,9 +173,9 @@ describe("a process with a TLS pool", () => {
 });
 
 describe("tls worker pool size", () => {
-  it("is one worker per CPU, none on one CPU", () => {
+  it("is one worker per CPU but the calling thread's, none on one CPU", () => {
     expect(defaultTlsWorkers(1)).toBe(0);
-    expect(defaultTlsWorkers(2)).toBe(2);
-    expect(defaultTlsWorkers()).toBe(availableParallelism() > 1 ? availableParallelism() : 0);
+    expect(defaultTlsWorkers(2)).toBe(1);
+    expect(defaultTlsWorkers()).toBe(availableParallelism() - 1);
   });
 });

@@ -82,9 +82,12 @@ interface Pending {
   resolve: (reply: Reply) => void;
 }
 
-/** Workers of a pool by default: one per CPU `os.availableParallelism()` reports, none on one CPU (a worker there only adds copying). */
+/**
+ * Workers of a pool by default: one per CPU `os.availableParallelism()` reports but the one the calling
+ * thread fills itself, so none on one CPU (a worker there only adds copying).
+ */
 export function defaultTlsWorkers(cpus = availableParallelism()): number {
-  return cpus > 1 ? cpus : 0;
+  return Math.max(0, cpus - 1);
 }
 
 /** The process's TLS worker pool; started on the first TLS probe, its workers do not keep the process alive when idle. */
@@ -96,6 +99,8 @@ export class TlsPool {
   private readyWaiters: (() => void)[] = [];
   /** Probes the workers did (tests and diagnostics). */
   handled = 0;
+  /** Probes of this pool's callers running in the calling thread now. */
+  private inflightHere = 0;
 
   /** `size` undefined: `defaultTlsWorkers()`, read when the first TLS probe starts the pool. */
   constructor(private size?: number) {}
@@ -125,16 +130,20 @@ export class TlsPool {
   }
 
   /**
-   * Connects and shakes hands in a worker, or undefined when this probe stays in the calling thread:
+   * Connects and shakes hands in a worker, or runs `here` (the in-thread probe). The calling thread takes
+   * its share too: a worker gets the probe only while it has no more probes in flight than this thread
+   * (so N workers and the caller fill N + 1 CPUs, and a lone probe goes to a worker). `here` also runs when
    * the pool is off or still starting, or `ctx.connect` is not node's own connect behind a check that
-   * allows this destination (a test's or a custom connect, a refused destination, which then fails as it
-   * always has). Proxied probes never come here: the tunnel is a socket of this thread.
+   * allows this destination (a test's or a custom connect; a refused destination then fails as it always
+   * has). Proxied probes never come here: the tunnel is a socket of this thread.
    */
-  probe(ctx: ProbeContext, clock: Clock, to: Destination, ask: TlsAsk): Promise<Shaken> | undefined {
+  probe(ctx: ProbeContext, clock: Clock, to: Destination, ask: TlsAsk, here: () => Promise<Shaken>): Promise<Shaken> {
     const slot = this.pick();
-    if (!slot) return undefined;
     const connect = { host: to.address, port: to.port, ...(ctx.localAddress ? { localAddress: ctx.localAddress } : {}) };
-    if (!ctx.connect.allows?.(connect)) return undefined;
+    if (!slot || slot.inflight > this.inflightHere || !ctx.connect.allows?.(connect)) {
+      this.inflightHere += 1;
+      return here().finally(() => (this.inflightHere -= 1));
+    }
     const remaining = clock.remaining();
     const plan = connectPlan(ctx, to.address, remaining);
     const job: Job = {

@@ -195,7 +195,8 @@ export const probeTls: Prober = async (target, ctx) => {
       certMinDays: target.certMinDays ?? ctx.certMinDays ?? DEFAULT_CERT_MIN_DAYS,
     };
     const to = ctx.proxy ? undefined : await destination(ctx, clock, target.host, target.port);
-    const { tunnel, shook } = await ((to && tlsPool.probe(ctx, clock, to, ask)) ?? shakeHere(ctx, clock, target, to, ask, (phases) => (carried = phases)));
+    const here = () => shakeHere(ctx, clock, target, to, ask, (phases) => (carried = phases));
+    const { tunnel, shook } = await (to ? tlsPool.probe(ctx, clock, to, ask, here) : here());
     return [makeResult(target, ctx, clock, {
       outcome: shook.outcome,
       phases: { ...(tunnel.dnsMs === undefined ? {} : { dnsMs: tunnel.dnsMs }), connectMs: tunnel.connectMs, tlsMs: shook.tlsMs },

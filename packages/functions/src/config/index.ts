@@ -67,7 +67,7 @@ export interface Settings {
   /** Budget of one probe and checks in flight per probe invocation. */
   probeTimeoutMs: number;
   probeConcurrency: number;
-  /** Worker threads for TLS handshakes (PROBEMESH_TLS_WORKERS; 0 off; unset: one per CPU, none on one CPU). */
+  /** Worker threads for TLS handshakes (PROBEMESH_TLS_WORKERS; 0 off; unset: one per CPU but the function's own thread's). */
   tlsWorkers?: number;
   /** Region this code runs in (AWS_REGION, set by Lambda). */
   awsRegion?: string;
