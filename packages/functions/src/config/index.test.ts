@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadSettings } from "./index.js";
 
@@ -23,6 +24,10 @@ describe("loadSettings", () => {
     expect(loadSettings({ PROBEMESH_TLS_WORKERS: "0" }).tlsWorkers).toBe(0);
     expect(loadSettings({ PROBEMESH_TLS_WORKERS: "3" }).tlsWorkers).toBe(3);
     expect(() => loadSettings({ PROBEMESH_TLS_WORKERS: "many" })).toThrow(ConfigError);
+    // In Lambda the full vCPUs come from the memory: none spare at 512 MB, one per 1,769 MB beyond the first.
+    expect(loadSettings({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "512" }).tlsWorkers).toBe(0);
+    expect(loadSettings({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "3538" }).tlsWorkers).toBe(Math.min(availableParallelism(), 2) - 1);
+    expect(loadSettings({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "512", PROBEMESH_TLS_WORKERS: "2" }).tlsWorkers).toBe(2);
   });
 
   it("parses lists and JSON maps", () => {

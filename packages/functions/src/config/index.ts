@@ -1,3 +1,5 @@
+import { availableParallelism } from "node:os";
+import { defaultTlsWorkers } from "@probemesh/core/probers";
 import { BUILTIN_PRODUCTS, getCatalog } from "@probemesh/core/catalog";
 import { parseGuardOverrides, type GuardOverrides } from "@probemesh/core/guard";
 import { isAwsRegion } from "@probemesh/core/region";
@@ -67,7 +69,7 @@ export interface Settings {
   /** Budget of one probe and checks in flight per probe invocation. */
   probeTimeoutMs: number;
   probeConcurrency: number;
-  /** Worker threads for TLS handshakes (PROBEMESH_TLS_WORKERS; 0 off; unset: one per CPU but the function's own thread's). */
+  /** Worker threads for TLS handshakes (PROBEMESH_TLS_WORKERS; 0 off; unset: one per full vCPU but the function's own thread's — from the memory in Lambda). */
   tlsWorkers?: number;
   /** Region this code runs in (AWS_REGION, set by Lambda). */
   awsRegion?: string;
@@ -135,7 +137,7 @@ export function loadSettings(env: Env = process.env): Settings {
     storeShards: integer(env, "PROBEMESH_STORE_SHARDS", 4, 1, 256),
     probeTimeoutMs: integer(env, "PROBEMESH_PROBE_TIMEOUT_MS", 5000, 100, 60_000),
     probeConcurrency: integer(env, "PROBEMESH_PROBE_CONCURRENCY", 32, 1, 1024),
-    ...(nonEmpty(env.PROBEMESH_TLS_WORKERS) ? { tlsWorkers: integer(env, "PROBEMESH_TLS_WORKERS", 0, 0, 64) } : {}),
+    ...tlsWorkersOf(env),
     awsRegion: nonEmpty(env.AWS_REGION),
     tableRegion: nonEmpty(env.PROBEMESH_TABLE_REGION),
     tableReplicas: list(env.PROBEMESH_TABLE_REPLICAS) ?? [],
@@ -255,6 +257,20 @@ function list(value: string | undefined): string[] | undefined {
     .map((item) => item.trim())
     .filter(Boolean);
   return items && items.length > 0 ? items : undefined;
+}
+
+/** Memory at which a Lambda function has one full vCPU (its CPU share grows with memory). */
+const LAMBDA_MB_PER_VCPU = 1769;
+
+/**
+ * PROBEMESH_TLS_WORKERS when set. In Lambda (AWS_LAMBDA_FUNCTION_MEMORY_SIZE) the CPUs the OS lists are not
+ * the function's: its full vCPUs come from its memory, so 512 MB gets no worker and 3,538 MB one.
+ */
+function tlsWorkersOf(env: Env): { tlsWorkers?: number } {
+  if (nonEmpty(env.PROBEMESH_TLS_WORKERS)) return { tlsWorkers: integer(env, "PROBEMESH_TLS_WORKERS", 0, 0, 64) };
+  const memoryMb = Number(nonEmpty(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE));
+  if (!(memoryMb > 0)) return {};
+  return { tlsWorkers: defaultTlsWorkers(Math.min(availableParallelism(), Math.floor(memoryMb / LAMBDA_MB_PER_VCPU))) };
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
