@@ -163,6 +163,19 @@ describe("read routes on a real store (DynamoDB Local)", () => {
     expect(promtoolProblems(text)).toEqual([]);
   });
 
+  it("GET /metrics reads the region state once per evaluated round: results written since show after the next evaluation", async () => {
+    const { app, store, setNow } = await seeded();
+    const probes = async () => /probemesh_probes_total\{region="us-east-1",kind="tcp",outcome="ok"\} (\d+)/.exec(await (await app.request("/metrics")).text())?.[1];
+    expect(await probes()).toBe("4");
+    const now = new Date(T0 + 125_000);
+    setNow(now);
+    await store.writeResults("us-east-1", "r3", [result("kong-cp", "us-east-1", iso(120), true, 30), result("sdm-app", "us-east-1", iso(120), true, 10)]);
+    // Same evaluated round: the scrape shares the round's read (the counters lag by at most one round).
+    expect(await probes()).toBe("4");
+    await store.evaluate({ now, regions: REGIONS, staleAfterMs: 150_000 });
+    expect(await probes()).toBe("6");
+  });
+
   it("GET /openapi.json is generated from the validation schemas", async () => {
     const { app } = shared;
     const doc = await (await app.request("/openapi.json")).json();

@@ -28,10 +28,29 @@ export class RequestCounter {
   }
 }
 
+/**
+ * The region state (every check × region's latest result and the counters) is the one large read
+ * of a scrape: every state item whole, since the latest results sit in one DEFLATE'd attribute
+ * that no ProjectionExpression can reach into, and read units are billed on the whole item anyway.
+ * Results are written and judged in rounds, so the state and the verdict model are read once per
+ * evaluated round (one small GetItem tells) and shared by the scrapes of that round; heartbeats
+ * and the plan are read every scrape.
+ */
 export function metricsRoutes(deps: AppDeps, requests: RequestCounter): Hono {
+  let cached: { evaluatedAt: string | undefined; reads: Promise<[Awaited<ReturnType<AppDeps["store"]["snapshot"]>>, Awaited<ReturnType<AppDeps["store"]["verdicts"]>>]> } | undefined;
+  const roundReads = async () => {
+    const evaluatedAt = await deps.store.evaluatedAt();
+    if (!cached || cached.evaluatedAt !== evaluatedAt) {
+      const entry = { evaluatedAt, reads: Promise.all([deps.store.snapshot(), deps.store.verdicts()]) };
+      cached = entry;
+      // A failed read must not be served again.
+      entry.reads.catch(() => cached === entry && (cached = undefined));
+    }
+    return cached.reads;
+  };
   return new Hono().get("/metrics", METRICS_DOC, async (c) => {
     const now = deps.now?.() ?? new Date();
-    const [snapshot, heartbeats, model, checks] = await Promise.all([deps.store.snapshot(), deps.store.heartbeats(), deps.store.verdicts(), deps.checks()]);
+    const [[snapshot, model], heartbeats, checks] = await Promise.all([roundReads(), deps.store.heartbeats(), deps.checks()]);
     const reading = readVerdicts(model, shownRegions(deps), now, deps.staleAfterMs);
     const verdicts = Object.keys(model?.checks ?? {}).map((checkId) => reading.verdictOf(checkId));
     const picture: StoredPicture = {
