@@ -17,6 +17,12 @@ import { Relay, startAgent, until, type AgentProcess } from "./support.js";
 const DC1_TOKEN = "dc1-token-0123456789abcdef";
 const DC2_TOKEN = "dc2-token-0123456789abcdef";
 const REGION = "agent:dc1";
+/**
+ * Freshness window (PROBEMESH_STALE_AFTER_S) instead of the default 2 intervals + 30 s: the 2 s agent
+ * is stale 2 × 2 s + 10 s = 14 s after its last heartbeat rather than 34 s. 10 s still leaves a slow
+ * machine ample room between a round and the reads that expect it fresh.
+ */
+const STALE_AFTER_S = 10;
 
 describe("probemesh agent against the mesh", () => {
   const scratch = mkdtempSync(join(tmpdir(), "pm-agent-"));
@@ -49,7 +55,7 @@ describe("probemesh agent against the mesh", () => {
     // The cloud region probes the open port; dc1's own section adds a port only it is asked about.
     writeFileSync(profile, `targets: ["${open}"]\nlocations:\n  dc1:\n    targets: ["${open}", "${closed}"]\n`);
     mesh = await startMesh({
-      env: { ...process.env, PROBEMESH_PROFILE: profile, PROBEMESH_AGENT_TOKENS: `dc1:${DC1_TOKEN},dc2:${DC2_TOKEN}`, PROBEMESH_FAIL_THRESHOLD: "1" },
+      env: { ...process.env, PROBEMESH_PROFILE: profile, PROBEMESH_AGENT_TOKENS: `dc1:${DC1_TOKEN},dc2:${DC2_TOKEN}`, PROBEMESH_FAIL_THRESHOLD: "1", PROBEMESH_INTERVAL_S: "1", PROBEMESH_STALE_AFTER_S: String(STALE_AFTER_S) },
       port: 0,
       inMemory: true,
       regions: ["us-east-1"],
