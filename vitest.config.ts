@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import LongRunningFirst from "./test/setup/sequencer.js";
 
 export default defineConfig({
   test: {
@@ -12,6 +13,7 @@ export default defineConfig({
     // overlap well. The suites are parallel-safe: free ports (port 0), a table per test in the
     // shared DynamoDB Local, pid-named namespaces on random free /24s, a scratch dir per mesh.
     maxWorkers: 2,
+    sequence: { sequencer: LongRunningFirst },
     // The SDK's notice that it will drop Node 20 in 2027 would repeat in every test process.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
     globalSetup: ["test/setup/dynamodb.ts"],

@@ -91,9 +91,12 @@ describe("the lab: loopback stand-ins with per-region faults, probed by the real
     // The lab holds the connection 300 ms from accept. Node timers may fire ~1 ms early against
     // another clock, so allow a few ms below it for the whole probe…
     expect(slow.durationMs).toBeGreaterThanOrEqual(295);
-    // …while tlsMs starts only once the ClientHello is written: on a loaded machine some tens of ms
-    // of the hold pass between connect and ClientHello, but the bulk must land in the handshake.
-    expect(slow.phases.tlsMs).toBeGreaterThanOrEqual(200);
+    // …and all of it after the TCP connect, in the TLS handshake: the hold starts at accept, which
+    // follows the client's connect. How it splits between building the ClientHello and tlsMs (timed
+    // once the ClientHello is written) depends on the machine's load: a full run with two files at
+    // a time measured 71 ms of tlsMs and ~229 ms before it.
+    expect(slow.durationMs - (slow.phases.dnsMs ?? 0) - (slow.phases.connectMs ?? 0)).toBeGreaterThanOrEqual(295);
+    expect(slow.phases.tlsMs).toBeGreaterThan(0);
   });
 
   it("hang: a listener that accepts but never answers makes the handshake time out in that region", () => {
