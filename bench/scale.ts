@@ -177,7 +177,7 @@ export const scale: Section = async ({ quick, log }) => {
     const load = (await import("node:os")).loadavg().map((l) => Number(l.toFixed(2)));
     const rows: Row[] = [
       withWork({ section, metric: `stored results/min over ${elapsedMin.toFixed(1)} min`, value: perMinute, unit: "/min", baseline: "goal", baselineValue: GOAL_PER_MINUTE, ratio: perMinute / GOAL_PER_MINUTE, goal: "≥ 1.0", pass: perMinute >= GOAL_PER_MINUTE, note: `${reports.length} rounds of ${checksPerRegion} checks × ${REGIONS.length} regions every ${INTERVAL_MS / 1000} s, ${shardsPerRegionRound} invocations per region-round; load average at end ${load.join(" ")}` }, work),
-      withWork({ section, metric: "lost results (planned − stored)", value: lost, unit: "", baseline: "planned", baselineValue: expected, ratio: lost / expected, goal: "0", pass: lost === 0 && duplicates === 0 && failedShards === 0, note: `${duplicates} duplicate copies, ${failedShards} failed invocations, ${spooled} spooled; target accept() errors ${JSON.stringify(counted.acceptErrors ?? {})}` }, work),
+      withWork({ section, metric: "lost results (planned − stored)", value: lost, unit: "", baseline: "planned", baselineValue: expected, ratio: lost / expected, goal: "0", pass: lost === 0 && duplicates === 0 && failedShards === 0, note: `${duplicates} duplicate copies, ${failedShards} failed invocations, ${spooled} spooled; target accept() errors ${JSON.stringify(counted.acceptErrors ?? {})}, at most ${counted.peakOpen} sockets open at once in the target process (descriptor limit ${counted.fdLimit}, ${checksPerRegion} of them listeners)` }, work),
       { section, metric: "round p95 (all regions, evaluation included)", value: roundP95Ms, unit: "ms", baseline: "interval", baselineValue: INTERVAL_MS, ratio: roundP95Ms / INTERVAL_MS, goal: "< 1.0", pass: roundP95Ms < INTERVAL_MS, note: `p50 ${median(roundMs).toFixed(0)} ms, max ${Math.max(...roundMs)} ms; evaluation p50 ${median(evaluateMs).toFixed(0)} ms, max ${Math.max(...evaluateMs).toFixed(0)} ms` },
       rssRow("scheduler process RSS, last third", "schedulerMb"),
       rssRow("region workers RSS (sum), last third", "workersMb"),
@@ -197,6 +197,9 @@ export const scale: Section = async ({ quick, log }) => {
         ...work,
         // A target process past its descriptor limit has the kernel complete connections it then drops unseen (libuv's EMFILE path): the probe passed, the count misses it.
         targetAcceptErrors: counted.acceptErrors ?? {},
+        // Listeners + the sockets open at once must stay under the target process's descriptor limit (bench/lib/loopback-targets.ts).
+        targetFdLimit: counted.fdLimit,
+        targetPeakOpenSockets: counted.peakOpen,
         minutes,
         regions: REGIONS,
         checksPerRegion,

@@ -28,6 +28,9 @@ export interface Counts {
   targetsHit: number;
   /** accept() failures by errno (EMFILE: the connection was completed by the kernel, then dropped unseen). */
   acceptErrors?: Record<string, number>;
+  /** Most accepted sockets the target process held open at once, and its descriptor limit. */
+  peakOpen?: number;
+  fdLimit?: number;
 }
 
 /**
