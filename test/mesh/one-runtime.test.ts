@@ -47,6 +47,7 @@ function effects(runtime: Runtime) {
     agents: runtime.agentRegions,
     verdictRegions: runtime.verdictScope.regions,
     agentsCount: runtime.verdictScope.counts("agent:dc1"),
+    tlsWorkers: settings.tlsWorkers ?? null,
   };
 }
 
@@ -95,6 +96,7 @@ describe("one runtime: npm start wires what Lambda wires", () => {
       PROBEMESH_AGENT_TOKENS: "dc1:one-runtime-agent-token",
       PROBEMESH_AGENTS_IN_QUORUM: "false",
       PROBEMESH_WATCH_INTERVAL_S: "3600",
+      PROBEMESH_TLS_WORKERS: "1",
     };
     mesh = await startMesh({ env: { ...process.env, ...env }, autoStart: false, web: false, workerRestartDelayMs: 5000 });
     lambda = await createRuntime(loadSettings({ ...env, DYNAMODB_ENDPOINT: dynamoEndpoint() }));
@@ -126,6 +128,7 @@ describe("one runtime: npm start wires what Lambda wires", () => {
       agents: ["agent:dc1"],
       verdictRegions: ["us-east-1", "eu-west-1", "agent:dc1"],
       agentsCount: false,
+      tlsWorkers: 1,
     });
     // Local only: the address, the port and the data directory.
     expect(new URL(mesh.url).hostname).toBe("127.0.0.2");
