@@ -4,7 +4,7 @@ import type { HttpTarget } from "../target/index.js";
 import { bracketHost, hostPort } from "../target/index.js";
 import { Clock, failureResult, lap, makeResult, ProbeFailure, raceBudget } from "./common.js";
 import { reach } from "./connection.js";
-import { closeTls, DEFAULT_CERT_MIN_DAYS, handshake, trustedCas } from "./tls.js";
+import { closeTls, DEFAULT_CERT_MIN_DAYS, handshake, trustedCas } from "./handshake.js";
 import type { ProbeContext, Prober } from "./types.js";
 
 /** Body bytes read before the probe stops listening: enough to time a health page, not a download. */

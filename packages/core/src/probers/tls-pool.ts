@@ -21,7 +21,7 @@ import type { Outcome } from "../result/index.js";
 import { ProbeFailure, type Clock } from "./common.js";
 import { connectPlan, connectWithTries, type Destination } from "./connection.js";
 import { defaultContext } from "./context.js";
-import { closeTls, handshake } from "./tls.js";
+import { closeTls, handshake } from "./handshake.js";
 import type { ProbeContext } from "./types.js";
 
 const MARK = "probemesh-tls-pool";
