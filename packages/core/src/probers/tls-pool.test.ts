@@ -4,16 +4,16 @@ import * as net from "node:net";
 import { availableParallelism } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGuard, DEFAULT_POLICY, guardContext, LAB_POLICY } from "../guard/index.js";
-import { createCA, issueCert, type CertificateAuthority } from "../pki/index.js";
+import type { CertificateAuthority } from "../pki/index.js";
 import type { ProbeResult } from "../result/index.js";
 import { defaultContext } from "./context.js";
 import { probe } from "./index.js";
-import { closedTcpPort, garbageListener, tlsListener, type Listening } from "./test-servers/index.js";
+import { certificateCases, closedTcpPort, type CertificateCases, type Listening } from "./test-servers/index.js";
 import { destinationTiming, forgetDestinationTimings } from "./timing.js";
 import { configureTlsPool, defaultTlsWorkers, tlsPool } from "./tls-pool.js";
 import type { ProbeContext } from "./types.js";
 
-const DAY = 86_400_000;
+let cases: CertificateCases;
 let ca: CertificateAuthority;
 let good: Listening, expiring: Listening, expired: Listening, untrusted: Listening, misnamed: Listening, garbage: Listening;
 let silent: net.Server;
@@ -22,14 +22,8 @@ let closed: number;
 const ctx = (extra: Partial<ProbeContext> = {}): Partial<ProbeContext> => ({ region: "r", checkId: "t", timeoutMs: 2000, ca: [ca.certPem], ...extra });
 
 beforeAll(async () => {
-  ca = await createCA({ name: "probemesh lab CA" });
-  const otherCa = await createCA({ name: "someone else" });
-  good = await tlsListener(await issueCert(ca, { names: ["api.lab.test", "127.0.0.1"] }));
-  expiring = await tlsListener(await issueCert(ca, { names: ["api.lab.test"], notAfter: new Date(Date.now() + 5 * DAY + 3_600_000) }));
-  expired = await tlsListener(await issueCert(ca, { names: ["api.lab.test"], notBefore: new Date(Date.now() - 30 * DAY), notAfter: new Date(Date.now() - DAY) }));
-  untrusted = await tlsListener(await issueCert(otherCa, { names: ["api.lab.test"] }));
-  misnamed = await tlsListener(await issueCert(ca, { names: ["other.lab.test"] }));
-  garbage = await garbageListener();
+  cases = await certificateCases();
+  ({ ca, good, expiring, expired, untrusted, misnamed, garbage } = cases);
   // Accepts TCP and never answers a ClientHello.
   silent = net.createServer((socket) => {
     silentSockets.push(socket);
@@ -42,7 +36,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await configureTlsPool({ workers: 0 });
-  await Promise.all([good, expiring, expired, untrusted, misnamed, garbage].map((l) => l.close()));
+  await cases.close();
   for (const socket of silentSockets) socket.destroy();
   await new Promise((resolve) => silent.close(resolve));
 });

@@ -3,31 +3,24 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tls from "node:tls";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createCA, issueCert, type CertificateAuthority } from "../pki/index.js";
+import { issueCert, type CertificateAuthority } from "../pki/index.js";
 import { probe } from "./index.js";
-import { closedTcpPort, garbageListener, tlsListener, type Listening } from "./test-servers/index.js";
+import { certificateCases, closedTcpPort, type CertificateCases, type Listening } from "./test-servers/index.js";
 import type { ProbeContext } from "./types.js";
 
-const DAY = 86_400_000;
+let cases: CertificateCases;
 let ca: CertificateAuthority;
 let good: Listening, expiring: Listening, expired: Listening, untrusted: Listening, misnamed: Listening, garbage: Listening;
 let dir: string;
 const ctx = (extra: Partial<ProbeContext> = {}): Partial<ProbeContext> => ({ region: "r", checkId: "t", timeoutMs: 2000, ca: [ca.certPem], ...extra });
 
 beforeAll(async () => {
-  ca = await createCA({ name: "probemesh lab CA" });
-  const otherCa = await createCA({ name: "someone else" });
-  good = await tlsListener(await issueCert(ca, { names: ["api.lab.test", "127.0.0.1"] }));
-  // Expires in 5 days and 1 hour: 5 whole days left.
-  expiring = await tlsListener(await issueCert(ca, { names: ["api.lab.test"], notAfter: new Date(Date.now() + 5 * DAY + 3_600_000) }));
-  expired = await tlsListener(await issueCert(ca, { names: ["api.lab.test"], notBefore: new Date(Date.now() - 30 * DAY), notAfter: new Date(Date.now() - DAY) }));
-  untrusted = await tlsListener(await issueCert(otherCa, { names: ["api.lab.test"] }));
-  misnamed = await tlsListener(await issueCert(ca, { names: ["other.lab.test"] }));
-  garbage = await garbageListener();
+  cases = await certificateCases();
+  ({ ca, good, expiring, expired, untrusted, misnamed, garbage } = cases);
   dir = await mkdtemp(join(tmpdir(), "probemesh-tls-"));
 });
 afterAll(async () => {
-  await Promise.all([good, expiring, expired, untrusted, misnamed, garbage].map((l) => l.close()));
+  await cases.close();
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -7,6 +7,7 @@ import * as http from "node:http";
 import * as net from "node:net";
 import * as tls from "node:tls";
 import dnsPacket from "dns-packet";
+import { createCA, issueCert, type CertificateAuthority } from "../../pki/index.js";
 
 export interface Listening {
   port: number;
@@ -156,4 +157,38 @@ export function dnsResponder(zone: Record<string, ZoneRecord[]>, options: { sile
     });
     socket.send(reply, from.port, from.address);
   }).then((listening) => ({ ...listening, queries }));
+}
+
+const DAY_MS = 86_400_000;
+
+/** One TLS listener per certificate case the probers tell apart, all but `untrusted` issued by `ca`. */
+export interface CertificateCases {
+  ca: CertificateAuthority;
+  /** api.lab.test and 127.0.0.1, valid. */
+  good: Listening;
+  /** Expires in 5 days and 1 hour: 5 whole days left. */
+  expiring: Listening;
+  expired: Listening;
+  /** Issued by another CA. */
+  untrusted: Listening;
+  /** Names other.lab.test only. */
+  misnamed: Listening;
+  /** Answers a ClientHello with bytes that are not TLS. */
+  garbage: Listening;
+  close(): Promise<void>;
+}
+
+/** Starts the certificate cases (tls and tls-pool tests probe the same set). */
+export async function certificateCases(): Promise<CertificateCases> {
+  const ca = await createCA({ name: "probemesh lab CA" });
+  const otherCa = await createCA({ name: "someone else" });
+  const listeners = {
+    good: await tlsListener(await issueCert(ca, { names: ["api.lab.test", "127.0.0.1"] })),
+    expiring: await tlsListener(await issueCert(ca, { names: ["api.lab.test"], notAfter: new Date(Date.now() + 5 * DAY_MS + 3_600_000) })),
+    expired: await tlsListener(await issueCert(ca, { names: ["api.lab.test"], notBefore: new Date(Date.now() - 30 * DAY_MS), notAfter: new Date(Date.now() - DAY_MS) })),
+    untrusted: await tlsListener(await issueCert(otherCa, { names: ["api.lab.test"] })),
+    misnamed: await tlsListener(await issueCert(ca, { names: ["other.lab.test"] })),
+    garbage: await garbageListener(),
+  };
+  return { ca, ...listeners, close: async () => void (await Promise.all(Object.values(listeners).map((l) => l.close()))) };
 }
