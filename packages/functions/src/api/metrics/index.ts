@@ -6,6 +6,7 @@ import { Counter, Gauge, Registry, type Metric } from "prom-client";
 import { shownRegions, type AppDeps } from "../deps.js";
 import * as v from "valibot";
 import { documented } from "../openapi/index.js";
+import { RoundCache } from "../round-cache.js";
 
 /**
  * Requests served by this API process, by method and status: a prom-client counter in the
@@ -37,16 +38,10 @@ export class RequestCounter {
  * and the plan are read every scrape.
  */
 export function metricsRoutes(deps: AppDeps, requests: RequestCounter): Hono {
-  let cached: { evaluatedAt: string | undefined; reads: Promise<[Awaited<ReturnType<AppDeps["store"]["snapshot"]>>, Awaited<ReturnType<AppDeps["store"]["verdicts"]>>]> } | undefined;
+  const cache = new RoundCache<[Awaited<ReturnType<AppDeps["store"]["snapshot"]>>, Awaited<ReturnType<AppDeps["store"]["verdicts"]>>]>();
   const roundReads = async () => {
     const evaluatedAt = await deps.store.evaluatedAt();
-    if (!cached || cached.evaluatedAt !== evaluatedAt) {
-      const entry = { evaluatedAt, reads: Promise.all([deps.store.snapshot(), deps.store.verdicts()]) };
-      cached = entry;
-      // A failed read must not be served again.
-      entry.reads.catch(() => cached === entry && (cached = undefined));
-    }
-    return cached.reads;
+    return cache.get("state", evaluatedAt ?? "none", () => Promise.all([deps.store.snapshot(), deps.store.verdicts()]));
   };
   return new Hono().get("/metrics", METRICS_DOC, async (c) => {
     const now = deps.now?.() ?? new Date();

@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import * as v from "valibot";
 import { shownRegions, type AppDeps } from "../deps.js";
 import { documented } from "../openapi/index.js";
+import { RoundCache } from "../round-cache.js";
 import { Timestamp, type Body } from "../openapi/schemas.js";
 import { validate } from "../validate.js";
 
@@ -71,20 +72,13 @@ export async function overviewView(deps: AppDeps, window: keyof typeof WINDOW_HO
  * at the same moment share one computation.
  */
 export function overviewRoutes(deps: AppDeps) {
-  const cache = new Map<string, { key: string; body: Promise<Body<typeof OverviewBody>> }>();
+  const cache = new RoundCache<Body<typeof OverviewBody>>();
   return new Hono().get("/v1/overview", OVERVIEW_DOC, validate("query", OverviewQuery), async (c) => {
     const { window } = c.req.valid("query");
     const now = deps.now?.() ?? new Date();
     const evaluatedAt = await deps.store.evaluatedAt();
     const key = `${evaluatedAt ?? "none"}|${Math.floor(now.getTime() / HOUR_MS)}`;
-    let entry = cache.get(window);
-    if (!entry || entry.key !== key) {
-      entry = { key, body: overviewView(deps, window, now, evaluatedAt) };
-      cache.set(window, entry);
-      // A failed read must not be served again.
-      entry.body.catch(() => cache.get(window) === entry && cache.delete(window));
-    }
-    return c.json(await entry.body);
+    return c.json(await cache.get(window, key, () => overviewView(deps, window, now, evaluatedAt)));
   });
 }
 
