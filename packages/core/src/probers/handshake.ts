@@ -36,18 +36,25 @@ export async function trustedCas(ctx: ProbeContext, caFile: string | undefined):
   return extra;
 }
 
-// Parsing the system roots plus extra CAs costs ~90 ms of blocked CPU; the lab and a profile's
-// `ca=` reuse the same few CA lists, so build each trust store once. Keyed by the extra CAs only
+// Key-exchange groups a probe offers: Go's crypto/tls default list (what blackbox_exporter offers), not
+// Node 24's X25519MLKEM768 hybrid first. A probe carries no secret worth post-quantum protection, and the
+// hybrid costs the client a second key share (~0.5 ms of CPU per handshake on Node 24) and the server more.
+const PROBE_GROUPS = "X25519:P-256:P-384:P-521";
+
+// Building a SecureContext costs ~1 ms of CPU even for the system roots alone (node builds one per
+// connection when none is given), and ~90 ms when extra CAs make it parse the roots again. The lab and a
+// profile's `ca=` reuse the same few CA lists, so build each trust store once. Keyed by the extra CAs only
 // (the roots never change in a process), so a probe does not hash the ~200 KB of root PEMs.
 const secureContexts = new Map<string, tls.SecureContext>();
 const MAX_CACHED_CONTEXTS = 32;
 
-function secureContextFor(extraCas: string[]): tls.SecureContext {
-  const key = extraCas.join("\n");
+/** The cached context trusting the system roots plus `extraCas` (undefined: node's default trust, roots and NODE_EXTRA_CA_CERTS). */
+function secureContextFor(extraCas: string[] | undefined): tls.SecureContext {
+  const key = extraCas === undefined ? "" : `+${extraCas.join("\n")}`;
   let context = secureContexts.get(key);
   if (!context) {
     if (secureContexts.size >= MAX_CACHED_CONTEXTS) secureContexts.delete(secureContexts.keys().next().value!);
-    context = tls.createSecureContext({ ca: [...tls.rootCertificates, ...extraCas] });
+    context = tls.createSecureContext({ ecdhCurve: PROBE_GROUPS, ...(extraCas ? { ca: [...tls.rootCertificates, ...extraCas] } : {}) });
     secureContexts.set(key, context);
   }
   return context;
@@ -67,7 +74,7 @@ export function handshake(socket: Socket, opts: { name: string; servername?: str
       socket,
       // SNI must not carry an IP literal (RFC 6066); the name check below still covers IP SANs.
       ...(isIP(nameToCheck) ? {} : { servername: nameToCheck }),
-      ...(opts.ca ? { secureContext: secureContextFor(opts.ca) } : {}),
+      secureContext: secureContextFor(opts.ca),
       ...(opts.alpn ? { ALPNProtocols: opts.alpn } : {}),
       rejectUnauthorized: false,
       // For a trusted chain node turns the certificate into an object and calls this before
@@ -113,6 +120,7 @@ export function handshake(socket: Socket, opts: { name: string; servername?: str
       const daysLeft = cert?.valid_to ? Math.trunc((Date.parse(cert.valid_to) - Date.now()) / DAY_MS) + 0 : undefined;
       const outcome = certificateOutcome(authorizationError, cert);
       const expiring = outcome === "ok" && cert?.valid_to !== undefined && Date.parse(cert.valid_to) - Date.now() < (opts.certMinDays ?? DEFAULT_CERT_MIN_DAYS) * DAY_MS;
+      const group = (secure.getEphemeralKeyInfo() as { name?: string } | null)?.name;
       resolve({
         socket: secure,
         tlsMs,
@@ -120,6 +128,8 @@ export function handshake(socket: Socket, opts: { name: string; servername?: str
         detail: {
           protocol: secure.getProtocol(),
           cipher: secure.getCipher()?.name,
+          // The key exchange the probe got (X25519 unless the server only speaks a NIST curve): see PROBE_GROUPS.
+          ...(group ? { group } : {}),
           ...(secure.alpnProtocol ? { alpn: secure.alpnProtocol } : {}),
           ...(nameToCheck !== opts.name ? { servername: nameToCheck } : {}),
           ...(authorizationError ? { authorizationError } : {}),
