@@ -10,7 +10,7 @@
 import { fileURLToPath } from "node:url";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { FUNCTION_SIZES } from "../packages/core/src/cost/functions.js";
+import { evaluationMs, FUNCTION_SIZES, schedulerMemoryFor } from "../packages/core/src/cost/functions.js";
 import type { ProbeResult } from "../packages/core/src/result/index.js";
 import { batchPutAll, DEFAULT_RETRY } from "../packages/core/src/store/retry.js";
 import { createStore, ensureTable, shardOf } from "../packages/core/src/store/index.js";
@@ -96,15 +96,18 @@ export const evaluate: Section = async ({ quick, log }): Promise<SectionReport> 
     const { runs, peakRssMb } = worker.info;
     const [first, steady] = runs as [WorkerReport["runs"][0], WorkerReport["runs"][0]];
     const timeoutMs = FUNCTION_SIZES.scheduler.timeoutS * 1000;
-    const memoryMb = FUNCTION_SIZES.scheduler.memoryMb;
+    // The scheduler a deploy of this plan gets (PROBEMESH_SCHEDULER_MEMORY_MB as `probemesh cost` advises it): this
+    // machine's core stands in for its CPU, so the wall time is compared with the model's share of the timeout.
+    const { memoryMb } = schedulerMemoryFor(results);
+    const modelMs = evaluationMs(results, memoryMb);
     const size = `${checks.toLocaleString("en-US")} checks × ${regions.length} regions, ${SHARDS} shards`;
     const section = "evaluate";
     const rows: Row[] = [
-      { section, metric: `evaluate() wall time, ${results.toLocaleString("en-US")} results (steady round)`, value: steady.ms, unit: "ms", baseline: "scheduler timeout", baselineValue: timeoutMs, ratio: steady.ms / timeoutMs, goal: "< 1.0", pass: steady.ms < timeoutMs, note: `${size}; first evaluation (every verdict written, ${first.opened.toLocaleString("en-US")} incidents opened) ${first.ms.toFixed(0)} ms; one process on a shared 2-core machine, DynamoDB Local on the same cores` },
-      { section, metric: "evaluating process peak RSS", value: peakRssMb, unit: "MB", baseline: "scheduler memory size", baselineValue: memoryMb, ratio: peakRssMb / memoryMb, goal: "< 1.0", pass: peakRssMb < memoryMb, note: `${size}; both evaluations, Node's own baseline included` },
+      { section, metric: `evaluate() wall time, ${results.toLocaleString("en-US")} results (steady round)`, value: steady.ms, unit: "ms", baseline: `evaluation model at ${memoryMb} MB`, baselineValue: modelMs, ratio: steady.ms / modelMs, goal: "≤ 1.0", pass: steady.ms <= modelMs, note: `${size}; first evaluation (every verdict written, ${first.opened.toLocaleString("en-US")} incidents opened) ${first.ms.toFixed(0)} ms; one process on a shared 2-core machine, DynamoDB Local on the same cores` },
+      { section, metric: "evaluating process peak RSS", value: peakRssMb, unit: "MB", baseline: "sized scheduler memory", baselineValue: memoryMb, ratio: peakRssMb / memoryMb, goal: "< 1.0", pass: peakRssMb < memoryMb, note: `${size}; both evaluations, Node's own baseline included` },
       { section, metric: "results judged per second (steady round)", value: results / (steady.ms / 1000), unit: "results/s", baseline: "2 M results within the scheduler timeout", baselineValue: 2_000_000 / (timeoutMs / 1000), ratio: results / (steady.ms / 1000) / (2_000_000 / (timeoutMs / 1000)), goal: "≥ 1.0", pass: results / (steady.ms / 1000) >= 2_000_000 / (timeoutMs / 1000) },
     ];
-    return { section, rows, skipped: [], raw: { checks, regions: regions.length, shards: SHARDS, results, stateBytes: seeded.bytes, stateItems: seeded.items, runs, peakRssMb, schedulerTimeoutMs: timeoutMs, schedulerMemoryMb: memoryMb } };
+    return { section, rows, skipped: [], raw: { checks, regions: regions.length, shards: SHARDS, results, stateBytes: seeded.bytes, stateItems: seeded.items, runs, peakRssMb, schedulerTimeoutMs: timeoutMs, schedulerMemoryMb: memoryMb, modelMs } };
   } finally {
     forget();
     await dynamo.stop();

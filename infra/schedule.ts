@@ -22,8 +22,9 @@ export const scheduler = new sst.aws.CronV2("Scheduler", {
     handler: "packages/functions/src/handlers/scheduler.handler",
     runtime: FUNCTION_RUNTIME,
     architecture: FUNCTION_ARCHITECTURE,
-    // Sizes live in core/cost/functions.ts, where `probemesh cost` prices them.
-    memory: `${FUNCTION_SIZES.scheduler.memoryMb} MB`,
+    // Sizes live in core/cost/functions.ts, where `probemesh cost` prices them; a large plan raises the memory
+    // (PROBEMESH_SCHEDULER_MEMORY_MB), which Lambda turns into CPU for the evaluation.
+    memory: `${settings.schedulerMemoryMb} MB`,
     timeout: `${FUNCTION_SIZES.scheduler.timeoutS} seconds`,
     // Agent locations are regions of the verdicts the scheduler evaluates.
     environment: { ...sharedEnvironment, PROBEMESH_PROBE_FUNCTIONS: probeFunctionsJson, PROBEMESH_AGENT_TOKENS: agentTokens.value },

@@ -3,7 +3,7 @@
  * Pure (no SST globals) so tests can evaluate it; infra/*.ts only consume the result.
  */
 
-import { ARCHITECTURES, DEFAULT_ARCHITECTURE } from "../packages/core/src/cost/functions.js";
+import { ARCHITECTURES, DEFAULT_ARCHITECTURE, FUNCTION_SIZES } from "../packages/core/src/cost/functions.js";
 
 export const DEFAULT_PROBE_REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2"] as const;
 
@@ -40,6 +40,11 @@ export interface Settings {
   alertSecrets: string[];
   /** CPU architecture of every function (PROBEMESH_LAMBDA_ARCH): arm64 (Graviton, ~20 % cheaper per GB-s) unless set to x86_64. */
   lambdaArchitecture: (typeof ARCHITECTURES)[number];
+  /**
+   * The scheduler's memory in MB (PROBEMESH_SCHEDULER_MEMORY_MB, default 256). It judges every result of a round on
+   * its memory's share of a core: `probemesh cost` says when a plan needs more (about 1,728 MB at 2 M results a round).
+   */
+  schedulerMemoryMb: number;
 }
 
 export class SettingsError extends Error {
@@ -79,6 +84,7 @@ export function readSettings(env: Env = process.env): Settings {
     webhookHosts: text(env.PROBEMESH_WEBHOOK_HOSTS) ?? "hooks.slack.com",
     alertSecrets: secretNames(env.PROBEMESH_ALERT_SECRETS),
     lambdaArchitecture: architecture(env.PROBEMESH_LAMBDA_ARCH),
+    schedulerMemoryMb: memoryMb(env.PROBEMESH_SCHEDULER_MEMORY_MB, "PROBEMESH_SCHEDULER_MEMORY_MB", FUNCTION_SIZES.scheduler.memoryMb),
   };
 }
 
@@ -110,6 +116,15 @@ function regionList(env: Env, name: string): string[] | undefined {
   }
   if (regions.length === 0) throw new SettingsError(name, "expected at least one region");
   return regions;
+}
+
+/** Lambda takes 128 to 10,240 MB in whole MB. */
+function memoryMb(raw: string | undefined, variable: string, fallback: number): number {
+  const value = text(raw);
+  if (value === undefined) return fallback;
+  const mb = Number(value);
+  if (!/^\d+$/.test(value) || mb < 128 || mb > 10_240) throw new SettingsError(variable, `Lambda memory is a whole number of MB from 128 to 10240, got "${value}"`);
+  return mb;
 }
 
 function interval(raw: string | undefined): number {

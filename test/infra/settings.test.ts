@@ -14,6 +14,14 @@ describe("deploy settings", () => {
     expect(s.lambdaArchitecture).toBe("arm64");
   });
 
+  it("sizes the scheduler at 256 MB unless PROBEMESH_SCHEDULER_MEMORY_MB says otherwise, within Lambda's range", () => {
+    expect(readSettings({}).schedulerMemoryMb).toBe(256);
+    expect(readSettings({ PROBEMESH_SCHEDULER_MEMORY_MB: " 1728 " }).schedulerMemoryMb).toBe(1728);
+    for (const bad of ["64", "10241", "1.5", "lots"]) {
+      expect(() => readSettings({ PROBEMESH_SCHEDULER_MEMORY_MB: bad })).toThrow(/PROBEMESH_SCHEDULER_MEMORY_MB: Lambda memory is a whole number of MB/);
+    }
+  });
+
   it("runs functions on arm64 unless PROBEMESH_LAMBDA_ARCH says x86_64", () => {
     expect(readSettings({ PROBEMESH_LAMBDA_ARCH: "x86_64" }).lambdaArchitecture).toBe("x86_64");
     expect(readSettings({ PROBEMESH_LAMBDA_ARCH: " arm64 " }).lambdaArchitecture).toBe("arm64");

@@ -1,4 +1,4 @@
-import type { FUNCTION_SIZES } from "./functions.js";
+import { evaluationMs, FUNCTION_SIZES } from "./functions.js";
 
 /**
  * How long the scheduled invocations take: a round lasts as long as its slowest check, plus
@@ -13,10 +13,8 @@ export const DURATION_MODEL = {
     perCheckMs: 4,
   },
   scheduler: {
-    /** Heartbeats and the evaluation's fixed reads and writes. */
+    /** Heartbeats and the evaluation's fixed reads and writes; the judging itself is functions.ts's `evaluationMs`. */
     overheadMs: 300,
-    /** Per result judged (checks × regions) in the evaluation. */
-    perResultMs: 0.5,
   },
   /** The slowest check of a round over the internet, when nothing says otherwise. */
   slowestCheckMs: 1000,
@@ -29,7 +27,7 @@ export function probeInvocationMs(checks: number, slowestCheckMs: number = DURAT
   return DURATION_MODEL.probe.overheadMs + slowestCheckMs + DURATION_MODEL.probe.perCheckMs * checks;
 }
 
-/** The scheduler waits for the slowest region (RequestResponse), then evaluates every result. */
-export function schedulerInvocationMs(checks: number, regions: number, slowestRegionMs: number): number {
-  return slowestRegionMs + DURATION_MODEL.scheduler.overheadMs + DURATION_MODEL.scheduler.perResultMs * checks * regions;
+/** The scheduler waits for the slowest region (RequestResponse), then evaluates every result on its memory's share of a core. */
+export function schedulerInvocationMs(checks: number, regions: number, slowestRegionMs: number, memoryMb: number = FUNCTION_SIZES.scheduler.memoryMb): number {
+  return slowestRegionMs + DURATION_MODEL.scheduler.overheadMs + evaluationMs(checks * regions, memoryMb);
 }

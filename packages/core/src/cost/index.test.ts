@@ -1,7 +1,38 @@
 import { describe, expect, it } from "vitest";
-import { DURATION_MODEL, estimateCost, FUNCTION_SIZES, PRICES, probeInvocationMs, schedulerInvocationMs, syntheticChecks } from "./index.js";
+import { DURATION_MODEL, estimateCost, evaluationMs, FUNCTION_SIZES, PRICES, probeInvocationMs, roundDeadlineMs, schedulerInvocationMs, schedulerMemoryFor, syntheticChecks } from "./index.js";
 
 const base = { checksPerRound: 100, regions: 3, intervalS: 60 };
+
+describe("scheduler sizing", () => {
+  it("keeps 256 MB for small plans and sizes the memory (hence CPU) of large ones from the measured evaluation", () => {
+    expect(schedulerMemoryFor(300)).toEqual({ memoryMb: 256, fits: true });
+    const large = schedulerMemoryFor(100_000 * 20);
+    expect(large.fits).toBe(true);
+    expect(large.memoryMb).toBe(1728);
+    // Within the evaluation's share of the timeout on that memory, not on 256 MB.
+    expect(evaluationMs(2_000_000, large.memoryMb)).toBeLessThan(FUNCTION_SIZES.scheduler.timeoutS * 1000 * 0.45);
+    expect(evaluationMs(2_000_000, 256)).toBeGreaterThan(FUNCTION_SIZES.scheduler.timeoutS * 1000);
+    // One thread: more memory past a full vCPU buys no speed, so a plan past one core's reach does not fit.
+    expect(schedulerMemoryFor(3_000_000).fits).toBe(false);
+    expect(evaluationMs(1_000_000, 3538)).toBe(evaluationMs(1_000_000, 1769));
+  });
+
+  it("prices the sized scheduler and warns when a configured one is too small", () => {
+    const sized = estimateCost({ checksPerRound: 100_000, regions: 20, intervalS: 60, shards: 32 });
+    expect(sized.invocation.schedulerMemoryMb).toBe(1728);
+    expect(sized.warnings.join("\n")).not.toMatch(/SCHEDULER_MEMORY/);
+    const small = estimateCost({ checksPerRound: 100_000, regions: 20, intervalS: 60, shards: 32, schedulerMemoryMb: 256 });
+    expect(small.warnings.join("\n")).toMatch(/set PROBEMESH_SCHEDULER_MEMORY_MB=1728/);
+  });
+
+  it("takes the evaluation's time out of the round's wait in Lambda, never below 5 s", () => {
+    expect(roundDeadlineMs({ intervalS: 60, results: 300 })).toBe(48_000);
+    expect(roundDeadlineMs({ intervalS: 300, results: 300 })).toBe(50_000);
+    const large = roundDeadlineMs({ intervalS: 60, results: 2_000_000, schedulerMemoryMb: 1728 });
+    expect(large + evaluationMs(2_000_000, 1728)).toBeLessThanOrEqual(FUNCTION_SIZES.scheduler.timeoutS * 1000 - 3000 + 1);
+    expect(roundDeadlineMs({ intervalS: 60, results: 2_000_000, schedulerMemoryMb: 256 })).toBe(5000);
+  });
+});
 
 describe("estimateCost", () => {
   it("prices Lambda from the deployed sizes and the duration model", () => {

@@ -8,12 +8,12 @@ import type { Check } from "../check/index.js";
 import { packJson } from "../store/codec.js";
 import { itemBytes, readUnitsOf, roundItems, writeUnitsOf } from "../store/size.js";
 import { DURATION_MODEL, probeInvocationMs, schedulerInvocationMs } from "./duration.js";
-import { DEFAULT_ARCHITECTURE, FUNCTION_SIZES } from "./functions.js";
+import { DEFAULT_ARCHITECTURE, evaluationMs, FUNCTION_SIZES, schedulerMemoryFor } from "./functions.js";
 import { PRICES, type Architecture } from "./prices.js";
 import { sampleResult, syntheticChecks } from "./sample.js";
 
 export { PRICES, type Architecture } from "./prices.js";
-export { ARCHITECTURES, DEFAULT_ARCHITECTURE, FUNCTION_SIZES } from "./functions.js";
+export { ARCHITECTURES, DEFAULT_ARCHITECTURE, EVALUATION, evaluationMs, FULL_VCPU_MB, FUNCTION_SIZES, roundDeadlineMs, schedulerMemoryFor } from "./functions.js";
 export { DURATION_MODEL, probeInvocationMs, schedulerInvocationMs } from "./duration.js";
 export { sampleResult, syntheticChecks } from "./sample.js";
 
@@ -44,6 +44,8 @@ export interface Workload {
    * still waits for it. The rounds bench prices the rounds it timed with this.
    */
   probeMs?: number;
+  /** The scheduler's memory (PROBEMESH_SCHEDULER_MEMORY_MB); default: what `schedulerMemoryFor` sizes for this workload. */
+  schedulerMemoryMb?: number;
   /** Store partitions per region (the store's `shards`, default 4). */
   shards?: number;
   /** Days raw results are kept (the store's retention, default 30). */
@@ -84,7 +86,7 @@ export interface StoreFootprint {
 }
 
 export interface CostEstimate {
-  workload: Required<Omit<Workload, "checks" | "spool" | "probeMs">> & { spool?: { requestsPerRegionRound: number } };
+  workload: Required<Omit<Workload, "checks" | "spool" | "probeMs" | "schedulerMemoryMb">> & { spool?: { requestsPerRegionRound: number } };
   pricesAsOf: string;
   roundsPerMonth: number;
   checksPerMonth: number;
@@ -240,8 +242,11 @@ function renderFanOut(f: FanOut, w: Settled): string[] {
 }
 
 /** Limits the workload runs into. */
-function warningsOf(store: StoreFootprint, probeMs: number, schedulerMs: number): string[] {
+function warningsOf(store: StoreFootprint, probeMs: number, schedulerMs: number, results: number, schedulerMemoryMb: number): string[] {
   const warnings: string[] = [];
+  const sized = schedulerMemoryFor(results);
+  if (!sized.fits) warnings.push(`judging ${n(results)} results a round takes ${n(evaluationMs(results, sized.memoryMb) / 1000, 1)} s even on a full core, over the scheduler's share of its timeout: fewer checks × regions per round`);
+  else if (schedulerMemoryMb < sized.memoryMb) warnings.push(`the scheduler's ${schedulerMemoryMb} MB is too small to judge ${n(results)} results a round in time: set PROBEMESH_SCHEDULER_MEMORY_MB=${sized.memoryMb}`);
   if (probeMs > FUNCTION_SIZES.probe.timeoutS * 1000) warnings.push(`a probe invocation would take ${n(probeMs / 1000, 1)} s, over the probe function's ${FUNCTION_SIZES.probe.timeoutS} s timeout: fewer checks per region per round, or a longer interval`);
   if (schedulerMs > FUNCTION_SIZES.scheduler.timeoutS * 1000) warnings.push(`a scheduler invocation would take ${n(schedulerMs / 1000, 1)} s, over its ${FUNCTION_SIZES.scheduler.timeoutS} s timeout`);
   const shardBytes = store.stateBytesPerRound / store.stateItemsPerRound;
@@ -262,11 +267,12 @@ export function estimateCost(input: Workload): CostEstimate {
   // started at once; one scheduler invocation per round.
   const perRegionRound = Math.ceil(w.checksPerRound / FUNCTION_SIZES.probe.maxChecks);
   const probeMs = Math.ceil(input.probeMs ?? probeInvocationMs(Math.ceil(w.checksPerRound / perRegionRound), w.slowestCheckMs));
-  const schedulerMs = Math.ceil(schedulerInvocationMs(w.checksPerRound, w.regions, probeMs));
+  const schedulerMemoryMb = input.schedulerMemoryMb ?? schedulerMemoryFor(w.checksPerRound * w.regions).memoryMb;
+  const schedulerMs = Math.ceil(schedulerInvocationMs(w.checksPerRound, w.regions, probeMs, schedulerMemoryMb));
   const probeInvocations = rounds * w.regions * perRegionRound;
   const invocations = probeInvocations + rounds;
   const probeGbS = probeInvocations * gbSeconds([probeMs], FUNCTION_SIZES.probe.memoryMb);
-  const schedulerGbS = rounds * gbSeconds([schedulerMs], FUNCTION_SIZES.scheduler.memoryMb);
+  const schedulerGbS = rounds * gbSeconds([schedulerMs], schedulerMemoryMb);
   const gbSecondPrice = p.lambda.perGbSecond[w.architecture];
 
   const { roundWrites, hourWrites, writeUnits, roundReads, hourReads, readUnits } = dynamoUnits(w, store, checks);
@@ -276,7 +282,7 @@ export function estimateCost(input: Workload): CostEstimate {
   const logGb = (invocations * w.logBytesPerInvocation) / 1e9;
   const items: CostItem[] = [
     { item: "Lambda requests", arithmetic: `(${n(probeInvocations)} probe + ${n(rounds)} scheduler) invocations × ${usd(p.lambda.perMillionRequests)} / 1M`, quantity: invocations, unit: "requests", usd: (invocations * p.lambda.perMillionRequests) / 1e6 },
-    { item: `Lambda compute (${w.architecture})`, arithmetic: `probes ${n(probeInvocations)} × ${FUNCTION_SIZES.probe.memoryMb / 1024} GB × ${n(probeMs / 1000, 3)} s + scheduler ${n(rounds)} × ${FUNCTION_SIZES.scheduler.memoryMb / 1024} GB × ${n(schedulerMs / 1000, 3)} s = ${n(probeGbS + schedulerGbS)} GB-s × ${usd(gbSecondPrice)}`, quantity: probeGbS + schedulerGbS, unit: "GB-s", usd: (probeGbS + schedulerGbS) * gbSecondPrice },
+    { item: `Lambda compute (${w.architecture})`, arithmetic: `probes ${n(probeInvocations)} × ${FUNCTION_SIZES.probe.memoryMb / 1024} GB × ${n(probeMs / 1000, 3)} s + scheduler ${n(rounds)} × ${n(schedulerMemoryMb / 1024, 3)} GB × ${n(schedulerMs / 1000, 3)} s = ${n(probeGbS + schedulerGbS)} GB-s × ${usd(gbSecondPrice)}`, quantity: probeGbS + schedulerGbS, unit: "GB-s", usd: (probeGbS + schedulerGbS) * gbSecondPrice },
     { item: "DynamoDB writes", arithmetic: `${n(roundWrites, 1)} WRU per round (raw ${n(store.rawWriteUnitsPerRound, 1)} + state ${n(store.stateWriteUnitsPerRound, 1)} per region, at ${n(store.rawBytesPerResult, 1)} B per result) + rollups ${n(hourWrites, 1)} per hour = ${n(writeUnits)} WRU × ${usd(p.dynamodb.perMillionWriteUnits)} / 1M`, quantity: writeUnits, unit: "WRU", usd: (writeUnits * p.dynamodb.perMillionWriteUnits) / 1e6 },
     { item: "DynamoDB reads", arithmetic: `${n(roundReads, 1)} RRU per round + hour closes ${n(hourReads, 1)} per hour = ${n(readUnits)} RRU × ${usd(p.dynamodb.perMillionReadUnits)} / 1M`, quantity: readUnits, unit: "RRU", usd: (readUnits * p.dynamodb.perMillionReadUnits) / 1e6 },
     { item: "DynamoDB storage", arithmetic: `raw ${n(rawGb, 3)} GB (${w.retentionDays} d) + rollups ${n(rollupGb, 3)} GB × ${usd(p.dynamodb.perGbMonth)} per GB-month`, quantity: storageGb, unit: "GB-month", usd: storageGb * p.dynamodb.perGbMonth },
@@ -288,7 +294,7 @@ export function estimateCost(input: Workload): CostEstimate {
     items.push({ item: "Region spool (SQS FIFO)", arithmetic: `${n(requests)} requests (${n(w.spool.requestsPerRegionRound, 1)} per probe invocation: the drain before each write) × ${usd(p.sqs.perMillionFifoRequests)} / 1M (the first 1M a month are free; not subtracted)`, quantity: requests, unit: "requests", usd: (requests * p.sqs.perMillionFifoRequests) / 1e6 });
   }
   const fanOut = fanOutOf(w, store, checks, perRegionRound, probeMs);
-  const warnings = [...warningsOf(store, probeMs, schedulerMs), ...fanOut.warnings];
+  const warnings = [...warningsOf(store, probeMs, schedulerMs, w.checksPerRound * w.regions, schedulerMemoryMb), ...fanOut.warnings];
   const totalUsd = sum(items.map((i) => i.usd));
   const checksPerMonth = rounds * w.checksPerRound * w.regions;
   return {
@@ -296,7 +302,7 @@ export function estimateCost(input: Workload): CostEstimate {
     pricesAsOf: p.asOf,
     roundsPerMonth: rounds,
     checksPerMonth,
-    invocation: { probeMs, schedulerMs, probeMemoryMb: FUNCTION_SIZES.probe.memoryMb, schedulerMemoryMb: FUNCTION_SIZES.scheduler.memoryMb },
+    invocation: { probeMs, schedulerMs, probeMemoryMb: FUNCTION_SIZES.probe.memoryMb, schedulerMemoryMb },
     fanOut: fanOut.figures,
     store,
     unitsPerRound: { write: roundWrites, read: roundReads },

@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { defaultTlsWorkers } from "@probemesh/core/probers";
+import { FULL_VCPU_MB } from "@probemesh/core/cost";
 import { BUILTIN_PRODUCTS, getCatalog } from "@probemesh/core/catalog";
 import { parseGuardOverrides, type GuardOverrides } from "@probemesh/core/guard";
 import { isAwsRegion } from "@probemesh/core/region";
@@ -71,6 +72,8 @@ export interface Settings {
   probeConcurrency: number;
   /** Worker threads for TLS handshakes (PROBEMESH_TLS_WORKERS; 0 off; unset: one per full vCPU but the function's own thread's — from the memory in Lambda). */
   tlsWorkers?: number;
+  /** This function's memory in Lambda (AWS_LAMBDA_FUNCTION_MEMORY_SIZE); unset elsewhere. */
+  functionMemoryMb?: number;
   /** Region this code runs in (AWS_REGION, set by Lambda). */
   awsRegion?: string;
   /** Home region of the table (PROBEMESH_TABLE_REGION) and regions with a replica. */
@@ -138,6 +141,7 @@ export function loadSettings(env: Env = process.env): Settings {
     probeTimeoutMs: integer(env, "PROBEMESH_PROBE_TIMEOUT_MS", 5000, 100, 60_000),
     probeConcurrency: integer(env, "PROBEMESH_PROBE_CONCURRENCY", 32, 1, 1024),
     ...tlsWorkersOf(env),
+    ...(nonEmpty(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE) ? { functionMemoryMb: integer(env, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", 0, 128, 10_240) } : {}),
     awsRegion: nonEmpty(env.AWS_REGION),
     tableRegion: nonEmpty(env.PROBEMESH_TABLE_REGION),
     tableReplicas: list(env.PROBEMESH_TABLE_REPLICAS) ?? [],
@@ -259,9 +263,6 @@ function list(value: string | undefined): string[] | undefined {
   return items && items.length > 0 ? items : undefined;
 }
 
-/** Memory at which a Lambda function has one full vCPU (its CPU share grows with memory). */
-const LAMBDA_MB_PER_VCPU = 1769;
-
 /**
  * PROBEMESH_TLS_WORKERS when set. In Lambda (AWS_LAMBDA_FUNCTION_MEMORY_SIZE) the CPUs the OS lists are not
  * the function's: its full vCPUs come from its memory, so 512 MB gets no worker and 3,538 MB one.
@@ -270,7 +271,7 @@ function tlsWorkersOf(env: Env): { tlsWorkers?: number } {
   if (nonEmpty(env.PROBEMESH_TLS_WORKERS)) return { tlsWorkers: integer(env, "PROBEMESH_TLS_WORKERS", 0, 0, 64) };
   const memoryMb = Number(nonEmpty(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE));
   if (!(memoryMb > 0)) return {};
-  return { tlsWorkers: defaultTlsWorkers(Math.min(availableParallelism(), Math.floor(memoryMb / LAMBDA_MB_PER_VCPU))) };
+  return { tlsWorkers: defaultTlsWorkers(Math.min(availableParallelism(), Math.floor(memoryMb / FULL_VCPU_MB))) };
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {

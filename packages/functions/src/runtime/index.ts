@@ -11,6 +11,7 @@ import { configureTlsPool, type ProbeContext } from "@probemesh/core/probers";
 import { loadProfile, parseProfile, type Profile } from "@probemesh/core/profile";
 import { createStore, type Store } from "@probemesh/core/store";
 import { staleAfterMs } from "@probemesh/core/verdict";
+import { roundDeadlineMs } from "@probemesh/core/cost";
 import { createAlerter, hostEntryOf, PAGERDUTY_EVENTS_URL, resolveDestinations, type Alerter } from "../alerts/index.js";
 import { ConfigError, loadSettings, type Settings } from "../config/index.js";
 import { readSecrets } from "./secrets.js";
@@ -189,7 +190,12 @@ export async function createRuntime(settings: Settings, extras: LocalExtras = {}
       return Object.fromEntries(await Promise.all(regions.map(async (region) => [region, (await spoolFor(region)?.depth()) ?? 0] as const)));
     },
     staleAfterMs: settings.staleAfterS ? settings.staleAfterS * 1000 : staleAfterMs(settings.intervalS),
-    roundDeadlineMs: Math.min(settings.intervalS * 800, 50_000),
+    // In Lambda the evaluation's time on this function's memory comes out of the wait for the regions.
+    roundDeadlineMs: roundDeadlineMs({
+      intervalS: settings.intervalS,
+      results: verdictScope.checks.length * verdictScope.regions.length,
+      ...(settings.functionMemoryMb ? { schedulerMemoryMb: settings.functionMemoryMb } : {}),
+    }),
     destroy() {
       client.destroy();
       invoker.destroy();
