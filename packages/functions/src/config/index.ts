@@ -108,6 +108,7 @@ export function loadSettings(env: Env = process.env): Settings {
     }
   }
   const intervalS = integer(env, "PROBEMESH_INTERVAL_S", 60, 1, 86_400);
+  const functionMemoryMb = nonEmpty(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE) ? integer(env, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", 0, 128, 10_240) : undefined;
   return {
     port: integer(env, "PORT", 8787, 0, 65535),
     host: nonEmpty(env.PROBEMESH_HOST) ?? "127.0.0.1",
@@ -140,8 +141,8 @@ export function loadSettings(env: Env = process.env): Settings {
     storeShards: integer(env, "PROBEMESH_STORE_SHARDS", 4, 1, 256),
     probeTimeoutMs: integer(env, "PROBEMESH_PROBE_TIMEOUT_MS", 5000, 100, 60_000),
     probeConcurrency: integer(env, "PROBEMESH_PROBE_CONCURRENCY", 32, 1, 1024),
-    ...tlsWorkersOf(env),
-    ...(nonEmpty(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE) ? { functionMemoryMb: integer(env, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", 0, 128, 10_240) } : {}),
+    ...tlsWorkersOf(env, functionMemoryMb),
+    ...(functionMemoryMb ? { functionMemoryMb } : {}),
     awsRegion: nonEmpty(env.AWS_REGION),
     tableRegion: nonEmpty(env.PROBEMESH_TABLE_REGION),
     tableReplicas: list(env.PROBEMESH_TABLE_REPLICAS) ?? [],
@@ -267,10 +268,9 @@ function list(value: string | undefined): string[] | undefined {
  * PROBEMESH_TLS_WORKERS when set. In Lambda (AWS_LAMBDA_FUNCTION_MEMORY_SIZE) the CPUs the OS lists are not
  * the function's: its full vCPUs come from its memory, so 512 MB gets no worker and 3,538 MB one.
  */
-function tlsWorkersOf(env: Env): { tlsWorkers?: number } {
+function tlsWorkersOf(env: Env, memoryMb: number | undefined): { tlsWorkers?: number } {
   if (nonEmpty(env.PROBEMESH_TLS_WORKERS)) return { tlsWorkers: integer(env, "PROBEMESH_TLS_WORKERS", 0, 0, 64) };
-  const memoryMb = Number(nonEmpty(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE));
-  if (!(memoryMb > 0)) return {};
+  if (memoryMb === undefined) return {};
   return { tlsWorkers: defaultTlsWorkers(Math.min(availableParallelism(), Math.floor(memoryMb / FULL_VCPU_MB))) };
 }
 
