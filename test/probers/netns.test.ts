@@ -117,8 +117,12 @@ describe("faults between the host and a namespace", () => {
     const unreachable = `${netns().subnet}.50`;
     const dns = await dnsResponder({ "two.lab.test": [{ type: "A", data: netns().nsAddress }, { type: "A", data: unreachable }] });
     try {
-      const lookup = dnsLookup({ server: `127.0.0.1:${dns.port}`, timeoutMs: 1000 });
+      const resolver = dnsLookup({ server: `127.0.0.1:${dns.port}`, timeoutMs: 1000 });
+      let lookups = 0;
+      const lookup: typeof resolver = (host) => (lookups++, resolver(host));
       const [both] = await probe(`tcp://two.lab.test:${OPEN[0]}`, { ...ctx, lookup });
+      // One lookup for the whole fan-out: each address's probe is pinned to its answer.
+      expect(lookups).toBe(1);
       expect(both).toMatchObject({ status: "fail", outcome: "host_unreachable", remoteAddress: unreachable });
       expect(both!.phases.dnsMs).toBeGreaterThanOrEqual(0);
       expect(both!.detail!.addresses).toEqual([

@@ -16,22 +16,23 @@ export function fansOut(target: Target, ctx: ProbeContext): boolean {
 }
 
 /**
- * Resolves the target's name once and probes every address of the answer at the same time (the prober sees a
- * lookup that answers that one address). One result: the worst address's, with `phases.dnsMs` of the real
- * lookup, `durationMs` of the whole fan-out and `detail.addresses` naming each address with its own status,
+ * Resolves the target's name once and probes every address of the answer at the same time (the prober gets
+ * that one address pinned in its context: no second lookup, no second budget timer). One result: the worst
+ * address's, with `phases.dnsMs` of the real lookup, `durationMs` of the whole fan-out and `detail.addresses` naming each address with its own status,
  * outcome and timings. It fails when any address fails: an allow-list that misses one address breaks the
  * share of connections that land there.
  */
 export async function probeEveryAddress(target: Target, ctx: ProbeContext, prober: Prober): Promise<ProbeResult[]> {
   const clock = new Clock(ctx);
+  const host = (target as { host: string }).host;
   let answers: Awaited<ReturnType<typeof resolveAddresses>>;
   try {
-    answers = await resolveAddresses((target as { host: string }).host, ctx, clock);
+    answers = await resolveAddresses(host, ctx, clock);
   } catch (error) {
     return [failureResult(error, target, ctx, clock)];
   }
-  const perAddress = await Promise.all(answers.addresses.map(async (answer) => {
-    const [result] = await prober(target, { ...ctx, lookup: async () => [answer], timeoutMs: clock.remaining() });
+  const perAddress = await Promise.all(answers.addresses.map(async ({ address, family }) => {
+    const [result] = await prober(target, { ...ctx, pinned: { host, address, family }, timeoutMs: clock.remaining() });
     return result!;
   }));
   let worst = perAddress[0]!;

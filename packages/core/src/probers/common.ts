@@ -135,6 +135,7 @@ export async function resolveHost(host: string, ctx: ProbeContext, clock: Clock)
 export async function resolveAddresses(host: string, ctx: ProbeContext, clock: Clock): Promise<{ addresses: { address: string; family: 4 | 6 }[]; dnsMs?: number }> {
   const literal = literalAddress(host);
   if (literal) return { addresses: [literal] };
+  if (ctx.pinned?.host === host) return { addresses: [{ address: ctx.pinned.address, family: ctx.pinned.family }] };
   const stop = lap();
   let answers: Awaited<ReturnType<ProbeContext["lookup"]>>;
   try {

@@ -34,6 +34,11 @@ export interface ProbeContext {
   /** ALL name resolution goes through this (lab DNS, SSRF guard, tests inject it). */
   lookup: LookupFn;
   /**
+   * The one address a probe of `host` uses instead of a lookup: set by addresses.ts for each address of a
+   * name it resolved once (the lookup's time is its own, so a pinned probe reports no dnsMs).
+   */
+  pinned?: { host: string; address: string; family: 4 | 6 };
+  /**
    * ALL TCP sockets (also under tls/http and to a proxy) are opened through this, always with an IP
    * already resolved, so a guard can re-check the address at connect time (DNS rebinding). It may throw
    * (or emit `error`); an error carrying an `outcome` property (e.g. "invalid_target") is reported as such.
