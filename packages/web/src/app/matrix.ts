@@ -112,6 +112,29 @@ export function renderBanner(data: MatrixData): HTMLElement {
   );
 }
 
+/** One badge of a region in the strip. */
+export interface RegionBadge {
+  tone: "tone-none" | "tone-inconclusive" | "tone-fail";
+  icon: string;
+  text: string;
+  /** `badge-<name>` class (tests and styles find it by that). */
+  name?: "stale" | "agent" | "dropped";
+}
+
+/**
+ * What the strip says of a region: not reporting or stale, a failed last round, and for an agent location its
+ * waiting batches and, in the fail tone, the batches it dropped (a full buffer: results that will never arrive).
+ */
+export function regionBadges(region: RegionInfo | undefined): RegionBadge[] {
+  const badges: RegionBadge[] = [];
+  if (!region) badges.push({ tone: "tone-none", icon: "?", text: "not reporting" });
+  else if (region.stale) badges.push({ tone: "tone-inconclusive", icon: "⚠", text: "stale", name: "stale" });
+  if (region?.lastRoundAt && !region.ok) badges.push({ tone: "tone-fail", icon: "✕", text: "last round failed" });
+  if (region?.agent) badges.push({ tone: "tone-none", icon: "⌂", text: region.buffered ? `agent, ${region.buffered} batches waiting` : "agent", name: "agent" });
+  if (region?.agent && region.dropped) badges.push({ tone: "tone-fail", icon: "✕", text: `${region.dropped} ${region.dropped === 1 ? "batch" : "batches"} lost (buffer full)`, name: "dropped" });
+  return badges;
+}
+
 /** The probe regions: last round, staleness, failures. */
 export function renderRegions(regions: readonly RegionInfo[], columns: readonly string[], now: number): HTMLElement {
   const info = new Map(regions.map((r) => [r.region, r]));
@@ -120,11 +143,7 @@ export function renderRegions(regions: readonly RegionInfo[], columns: readonly 
     { class: "regions-strip", "aria-label": "Probe regions" },
     columns.map((name) => {
       const region = info.get(name);
-      const badges: Child[] = [];
-      if (!region) badges.push(h("span", { class: "badge tone-none" }, icon("?"), "not reporting"));
-      else if (region.stale) badges.push(h("span", { class: "badge tone-inconclusive badge-stale" }, icon("⚠"), "stale"));
-      if (region?.lastRoundAt && !region.ok) badges.push(h("span", { class: "badge tone-fail" }, icon("✕"), "last round failed"));
-      if (region?.agent) badges.push(h("span", { class: "badge tone-none badge-agent" }, icon("⌂"), region.buffered ? `agent, ${region.buffered} batches waiting` : "agent"));
+      const badges: Child[] = regionBadges(region).map((badge) => h("span", { class: `badge ${badge.tone}${badge.name ? ` badge-${badge.name}` : ""}` }, icon(badge.icon), badge.text));
       return h(
         "li",
         { class: "region", "data-region": name, "data-agent": region?.agent ? "true" : "false", "data-stale": region?.stale ? "true" : "false", title: region?.error },
