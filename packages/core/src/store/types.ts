@@ -85,6 +85,8 @@ export interface RegionHeartbeat {
   buffered?: number;
   /** An agent location's result batches dropped since the agent started (its buffer was full). */
   dropped?: number;
+  /** An agent location's heartbeat before this one (the API keeps it): a gap longer than the dead man's limit is a silence that ended. */
+  previousAt?: string;
   /** Invocations the round was split into, and how many of them did not answer (their checks go stale). */
   shards?: number;
   failedShards?: number;

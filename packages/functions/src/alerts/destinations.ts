@@ -26,7 +26,8 @@ export const PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue";
 /** What is being announced. */
 export type AlertEvent =
   | { kind: "opened" | "resolved" | "reminder"; incident: Incident; label?: string; check?: Check }
-  | { kind: "deadman"; tripped: boolean; lastRoundAt: string | null; limitS: number; at: string };
+  /** The scheduler's dead man's switch, or with `region` an agent location's (deadman/agents.ts): `tripped` = silent. */
+  | { kind: "deadman"; region?: string; tripped: boolean; lastRoundAt: string | null; limitS: number; at: string };
 
 /** `critical` for down, `warning` for degraded: the severity routes match on and PagerDuty gets. */
 export function severityOf(incident: Pick<Incident, "verdict">): "critical" | "warning" {
@@ -59,7 +60,7 @@ export function bodyFor(destination: ResolvedDestination, event: AlertEvent): un
       return event.kind === "deadman" ? slackDeadman(event) : slackAlert(event.incident, event.kind, event.label);
     case "webhook":
       return event.kind === "deadman"
-        ? { event: event.tripped ? "deadman.tripped" : "deadman.recovered", lastRoundAt: event.lastRoundAt, limitS: event.limitS, at: event.at }
+        ? { event: deadmanEventName(event), ...(event.region ? { region: event.region } : {}), lastRoundAt: event.lastRoundAt, limitS: event.limitS, at: event.at }
         : jsonAlert(event.incident, event.kind, event.label);
     case "pagerduty":
       return pagerDutyEvent(destination.routingKey ?? "", event);
@@ -69,23 +70,33 @@ export function bodyFor(destination: ResolvedDestination, event: AlertEvent): un
 /** Stable dedup key of the dead man's switch in PagerDuty: one alert however often it trips. */
 export const DEADMAN_DEDUP_KEY = "probemesh-deadman";
 
+/** The event name a dead man's switch announcement is delivered (and recorded) as. */
+export function deadmanEventName(event: Extract<AlertEvent, { kind: "deadman" }>): string {
+  if (event.region) return event.tripped ? "agent.silent" : "agent.reporting";
+  return event.tripped ? "deadman.tripped" : "deadman.recovered";
+}
+
 /**
  * A PagerDuty Events API v2 event: `trigger` when an incident opens (and for reminders: PagerDuty
  * folds them into the same alert by `dedup_key`), `resolve` with the same `dedup_key` when it closes.
  */
 export function pagerDutyEvent(routingKey: string, event: AlertEvent) {
   if (event.kind === "deadman") {
-    if (!event.tripped) return { routing_key: routingKey, event_action: "resolve", dedup_key: DEADMAN_DEDUP_KEY };
+    // One PagerDuty alert per switch: the scheduler's, and each agent location's own.
+    const dedupKey = event.region ? `${DEADMAN_DEDUP_KEY}-${event.region}` : DEADMAN_DEDUP_KEY;
+    if (!event.tripped) return { routing_key: routingKey, event_action: "resolve", dedup_key: dedupKey };
     return {
       routing_key: routingKey,
       event_action: "trigger",
-      dedup_key: DEADMAN_DEDUP_KEY,
+      dedup_key: dedupKey,
       payload: {
-        summary: `probemesh: no round completed since ${event.lastRoundAt ?? "start-up"} (limit ${event.limitS} s)`,
-        source: "probemesh scheduler",
+        summary: event.region
+          ? `probemesh: agent location ${event.region} has not reported since ${event.lastRoundAt} (limit ${event.limitS} s)`
+          : `probemesh: no round completed since ${event.lastRoundAt ?? "start-up"} (limit ${event.limitS} s)`,
+        source: event.region ? `probemesh ${event.region}` : "probemesh scheduler",
         severity: "critical",
         timestamp: event.at,
-        component: "scheduler",
+        component: event.region ? "agent" : "scheduler",
         class: "deadman",
       },
     };
@@ -154,7 +165,11 @@ export function expiryNote(incident: Pick<Incident, "daysLeft">): string | undef
 }
 
 function slackDeadman(event: Extract<AlertEvent, { kind: "deadman" }>) {
-  const text = event.tripped
+  const text = event.region
+    ? event.tripped
+      ? `:rotating_light: probemesh: agent location ${event.region} has not reported since ${event.lastRoundAt} (more than ${event.limitS} s): its network is not being probed`
+      : `:large_green_circle: probemesh: agent location ${event.region} is reporting again (silent since ${event.lastRoundAt})`
+    : event.tripped
     ? `:rotating_light: probemesh: no round has completed since ${event.lastRoundAt ?? "start-up"} (more than ${event.limitS} s): the scheduler is not running`
     : `:large_green_circle: probemesh: rounds are completing again (last ${event.lastRoundAt})`;
   return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text: escapeMrkdwn(text) } }] };

@@ -1,7 +1,7 @@
 import type { Check } from "@probemesh/core/check";
 import type { Route } from "@probemesh/core/profile";
 import type { Incident, Store } from "@probemesh/core/store";
-import { bodyFor, routeIncident, type AlertEvent, type ResolvedDestination } from "./destinations.js";
+import { bodyFor, deadmanEventName, routeIncident, type AlertEvent, type ResolvedDestination } from "./destinations.js";
 import { postJson, type PostOptions, type WebhookPolicy } from "./webhook.js";
 
 export { assertWebhookUrl, hostEntryOf, parseHostEntry, postJson, WebhookFailedError, WebhookRefusedError, type PostOptions, type WebhookPolicy } from "./webhook.js";
@@ -67,7 +67,7 @@ export interface Alerter {
   (transitions: Transitions): Promise<void>;
   /** Reminds about alerted incidents still open, every `reminderMinutes` after the opening (each reminder once). */
   remind(open: readonly Incident[]): Promise<void>;
-  /** Announces the dead man's switch tripping (or recovering) to every destination, once per trip. */
+  /** Announces the dead man's switch (the scheduler's, or an agent location's) tripping or recovering to every destination, once per trip. */
   deadman(event: Extract<AlertEvent, { kind: "deadman" }>): Promise<void>;
   /** The destinations alerts can go to. */
   readonly destinations: readonly ResolvedDestination[];
@@ -138,8 +138,9 @@ export function createAlerter(deps: AlerterDeps): Alerter {
     destinations,
     remind,
     async deadman(event: Extract<AlertEvent, { kind: "deadman" }>) {
-      const key = `deadman#${event.lastRoundAt ?? "never"}#${event.tripped ? "tripped" : "recovered"}`;
-      await Promise.all(destinations.map((destination) => deliver(destination, key, event, event.tripped ? "deadman.tripped" : "deadman.recovered", key)));
+      // Once per silence: keyed by the switch (an agent location's own) and the round it began after.
+      const key = `deadman#${event.region ? `${event.region}#` : ""}${event.lastRoundAt ?? "never"}#${event.tripped ? "tripped" : "recovered"}`;
+      await Promise.all(destinations.map((destination) => deliver(destination, key, event, deadmanEventName(event), key)));
     },
   });
 }

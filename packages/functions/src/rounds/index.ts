@@ -3,6 +3,7 @@ import type { MaintenanceWindow } from "@probemesh/core/maintenance";
 import { isStoreUnavailable, type Incident, type Store } from "@probemesh/core/store";
 import type { ProbeInvocation, ProbeSummary } from "../invoke/payloads.js";
 import type { Runtime, VerdictScope } from "../runtime/index.js";
+import { alertSilentAgents } from "../deadman/agents.js";
 import { planShards, type ShardPlanOptions } from "./shards.js";
 
 /** What the scheduler hands to the alert hook after each evaluation. */
@@ -22,6 +23,8 @@ export interface RoundDeps {
   onTransitions?: (transitions: IncidentTransitions) => Promise<void>;
   /** Called with the alerted incidents still open after each evaluation (reminders). */
   onStillOpen?: (open: Incident[]) => Promise<void>;
+  /** Looks for agent locations that went silent or came back (deadman/agents.ts), after each round. */
+  watchAgents?: (now: Date) => Promise<unknown>;
   /** Time budget each region gets for the whole round. */
   roundDeadlineMs: number;
   /** A region silent for longer than this is stale (counts as unknown, never as down). */
@@ -131,6 +134,13 @@ export async function runRound(deps: RoundDeps, roundId?: string): Promise<Round
       console.error("scheduler: alert hook failed:", error);
     }
   }
+  if (deps.watchAgents) {
+    try {
+      await deps.watchAgents(now());
+    } catch (error) {
+      console.error("scheduler: agent silence check failed:", error);
+    }
+  }
   return {
     roundId: id,
     at,
@@ -174,6 +184,7 @@ export function roundDepsOf(runtime: Runtime): RoundDeps {
     runProbe: (invocation) => runtime.invoker.run(invocation),
     onTransitions: (transitions) => runtime.alert(transitions),
     onStillOpen: (open) => runtime.alert.remind(open),
+    ...(runtime.agentRegions.length > 0 ? { watchAgents: (now: Date) => alertSilentAgents(runtime.store, runtime.alert, now) } : {}),
     roundDeadlineMs: runtime.roundDeadlineMs,
     staleAfterMs: runtime.staleAfterMs,
     sharding: { concurrency: settings.probeConcurrency, timeoutMs: settings.probeTimeoutMs, storeShards: settings.storeShards },

@@ -13,7 +13,7 @@ import { validate } from "../validate.js";
 
 /** What the agent routes need; `appDepsOf` wires it from the composition root. */
 export interface AgentDeps {
-  store: Pick<Store, "writeResults" | "recordHeartbeat" | "claimOnce">;
+  store: Pick<Store, "writeResults" | "recordHeartbeat" | "heartbeats" | "claimOnce">;
   /** Location → its token (PROBEMESH_AGENT_TOKENS); empty = every agent request refused. */
   tokens: Record<string, string>;
   /** The checks one location probes. */
@@ -119,10 +119,13 @@ export function agentsRoutes(deps: AgentDeps) {
         const body = c.req.valid("json");
         // The API's clock, not the agent's, says when the location was last heard from.
         const at = (deps.now?.() ?? new Date()).toISOString();
+        // The one before, kept in this one: how the scheduler tells that a silent location is back (deadman/agents.ts).
+        const previousAt = (await deps.store.heartbeats()).find((h) => h.region === agentRegion(location))?.at;
         await deps.store.recordHeartbeat({
           region: agentRegion(location),
           roundId: body.roundId ?? at,
           at,
+          ...(previousAt ? { previousAt } : {}),
           ok: body.ok,
           intervalS: body.intervalS,
           ...(body.error ? { error: body.error } : {}),

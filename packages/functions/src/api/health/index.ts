@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { agentSilences } from "../../deadman/agents.js";
 import { deadmanState } from "../../deadman/index.js";
 import type { AppDeps } from "../deps.js";
 import * as v from "valibot";
@@ -18,6 +19,12 @@ export const HealthBody = v.pipe(
       error: v.optional(v.string()),
     }),
     deadMansSwitch: v.optional(v.object({ tripped: v.boolean(), lastRoundAt: v.nullable(Timestamp), limitS: v.number() })),
+    silentAgents: v.optional(
+      v.pipe(
+        v.array(v.object({ region: v.string(), lastRoundAt: Timestamp, limitS: v.number() })),
+        v.description("Agent locations without a heartbeat for more than 3 of their intervals (each alerted once)"),
+      ),
+    ),
     alerts: v.object({
       destinations: v.array(v.string()),
       problems: v.array(v.string()),
@@ -70,6 +77,7 @@ export function healthRoutes(deps: AppDeps) {
       ...(store.reachable && deps.intervalS
         ? { deadMansSwitch: deadmanState(store.heartbeats, deps.regions, deps.now?.() ?? new Date(), deps.intervalS, deps.startedAt ?? new Date(0)) }
         : {}),
+      ...(store.reachable ? { silentAgents: silentNow(store.heartbeats, deps.now?.() ?? new Date()) } : {}),
       alerts: {
         destinations: deps.alertDestinations ?? [],
         problems: deps.alertProblems ?? [],
@@ -100,3 +108,7 @@ const HEALTH_DOC = documented({
   ok: { status: 200, description: "The store answered (status ok or degraded)", schema: HealthBody },
   other: { 503: { description: "The store is unreachable (status unavailable, failing: [store])", schema: HealthBody } },
 });
+
+function silentNow(heartbeats: Parameters<typeof agentSilences>[0], now: Date) {
+  return agentSilences(heartbeats, now).filter((s) => s.silent).map(({ region, lastRoundAt, limitS }) => ({ region, lastRoundAt, limitS }));
+}
