@@ -48,13 +48,21 @@ const PROBE_GROUPS = "X25519:P-256:P-384:P-521";
 const secureContexts = new Map<string, tls.SecureContext>();
 const MAX_CACHED_CONTEXTS = 32;
 
-/** The cached context trusting the system roots plus `extraCas` (undefined: node's default trust, roots and NODE_EXTRA_CA_CERTS). */
-function secureContextFor(extraCas: string[] | undefined): tls.SecureContext {
-  const key = extraCas === undefined ? "" : `+${extraCas.join("\n")}`;
+/**
+ * The cached context trusting the system roots plus `extraCas` (undefined: node's default trust, roots and
+ * NODE_EXTRA_CA_CERTS), offering `groups` (a target's `groups=`) or PROBE_GROUPS. A group this OpenSSL does not
+ * know is the target's mistake on this host: `invalid_target`, saying so.
+ */
+function secureContextFor(extraCas: string[] | undefined, groups = PROBE_GROUPS): tls.SecureContext {
+  const key = `${groups}${extraCas === undefined ? "" : `+${extraCas.join("\n")}`}`;
   let context = secureContexts.get(key);
   if (!context) {
     if (secureContexts.size >= MAX_CACHED_CONTEXTS) secureContexts.delete(secureContexts.keys().next().value!);
-    context = tls.createSecureContext({ ecdhCurve: PROBE_GROUPS, ...(extraCas ? { ca: [...tls.rootCertificates, ...extraCas] } : {}) });
+    try {
+      context = tls.createSecureContext({ ecdhCurve: groups, ...(extraCas ? { ca: [...tls.rootCertificates, ...extraCas] } : {}) });
+    } catch (error) {
+      throw new ProbeFailure("invalid_target", { error: `groups=${groups}: this process's OpenSSL ${process.versions.openssl} does not offer them (${(error as Error).message})` });
+    }
     secureContexts.set(key, context);
   }
   return context;
@@ -66,15 +74,22 @@ function secureContextFor(extraCas: string[] | undefined): tls.SecureContext {
  * `tlsMs` runs from the ClientHello (written by `tls.connect` itself on a connected socket) to the end of
  * the handshake; setting up the TLS socket before it and the certificate checks after it are local CPU, not handshake.
  */
-export function handshake(socket: Socket, opts: { name: string; servername?: string; ca: string[] | undefined; timeoutMs: number; signal?: AbortSignal; alpn?: string[]; certMinDays?: number }): Promise<Handshake> {
+export function handshake(socket: Socket, opts: { name: string; servername?: string; ca: string[] | undefined; groups?: string; timeoutMs: number; signal?: AbortSignal; alpn?: string[]; certMinDays?: number }): Promise<Handshake> {
   const nameToCheck = opts.servername ?? opts.name;
+  let secureContext: tls.SecureContext;
+  try {
+    secureContext = secureContextFor(opts.ca, opts.groups);
+  } catch (error) {
+    socket.destroy();
+    return Promise.reject(error);
+  }
   return new Promise((resolve, reject) => {
     let peerCert: tls.PeerCertificate | undefined;
     const secure = tls.connect({
       socket,
       // SNI must not carry an IP literal (RFC 6066); the name check below still covers IP SANs.
       ...(isIP(nameToCheck) ? {} : { servername: nameToCheck }),
-      secureContext: secureContextFor(opts.ca),
+      secureContext,
       ...(opts.alpn ? { ALPNProtocols: opts.alpn } : {}),
       rejectUnauthorized: false,
       // For a trusted chain node turns the certificate into an object and calls this before

@@ -26,6 +26,7 @@ export const probeHttp: Prober = async (target, ctx) => {
         name: target.host,
         ...(target.servername ? { servername: target.servername } : {}),
         ca,
+        ...(target.groups ? { groups: target.groups } : {}),
         timeoutMs: clock.remaining(),
         alpn: ["http/1.1"],
         ...(ctx.signal ? { signal: ctx.signal } : {}),

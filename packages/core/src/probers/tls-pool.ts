@@ -33,11 +33,13 @@ const MARK = "probemesh-tls-pool";
 export const TLS_POOL_CHANNEL = "probemesh:tls-pool";
 const diagnostics = channel(TLS_POOL_CHANNEL);
 
-/** What a TLS probe asks of the handshake (the name to check, the CAs beyond the roots, certMinDays). */
+/** What a TLS probe asks of the handshake (the name to check, the CAs beyond the roots, the groups, certMinDays). */
 export interface TlsAsk {
   name: string;
   servername?: string;
   ca: string[] | undefined;
+  /** The target's `groups=` (the probe's own list when absent). */
+  groups?: string;
   certMinDays: number;
 }
 
@@ -317,6 +319,7 @@ async function run(job: Job, signal: AbortSignal): Promise<Reply> {
       name: job.name,
       ...(job.servername ? { servername: job.servername } : {}),
       ca: job.ca,
+      ...(job.groups ? { groups: job.groups } : {}),
       timeoutMs: Math.max(1, job.deadline - Date.now()),
       signal,
       certMinDays: job.certMinDays,

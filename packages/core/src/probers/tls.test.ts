@@ -42,6 +42,23 @@ describe("tls prober", () => {
     expect(result!.phases.tlsMs).toBeGreaterThan(0);
   });
 
+  it("offers a target's own groups=: a NIST curve, a post-quantum hybrid where this OpenSSL has one (invalid_target where not)", async () => {
+    const uri = `tls://127.0.0.1:${good.port}?servername=api.lab.test`;
+    const [nist] = await probe(`${uri}&groups=P-256`, ctx());
+    expect(nist).toMatchObject({ status: "pass", outcome: "ok", target: `${uri}&groups=P-256` });
+    expect(nist!.detail!.group).toBe("prime256v1");
+    // OpenSSL 3.5 (Node 24, what Lambda runs) has ML-KEM; Node 20's 3.0 does not, and says so.
+    const [hybrid] = await probe(`${uri}&groups=X25519MLKEM768:X25519`, ctx());
+    const [major, minor] = process.versions.openssl.split(".").map(Number) as [number, number];
+    if (major > 3 || (major === 3 && minor >= 5)) {
+      expect(hybrid).toMatchObject({ status: "pass", outcome: "ok", detail: { group: "X25519MLKEM768" } });
+    } else {
+      expect(hybrid).toMatchObject({ status: "fail", outcome: "invalid_target", detail: { error: expect.stringMatching(/^groups=X25519MLKEM768:X25519: this process's OpenSSL .* does not offer them/) } });
+    }
+    const [typo] = await probe(`${uri}&groups=X25519;P-256`, ctx());
+    expect(typo).toMatchObject({ outcome: "invalid_target", detail: { error: expect.stringContaining("groups must be 1 to 8 OpenSSL group names") } });
+  });
+
   it("finishes the handshake and closes with close_notify, so the server logs no failed handshake", async () => {
     const pems = await issueCert(ca, { names: ["127.0.0.1"] });
     const seen = { completed: 0, closedCleanly: 0, clientErrors: [] as string[] };

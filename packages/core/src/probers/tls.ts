@@ -18,6 +18,7 @@ export const probeTls: Prober = async (target, ctx) => {
       name: target.host,
       ...(target.servername ? { servername: target.servername } : {}),
       ca: await trustedCas(ctx, target.caFile),
+      ...(target.groups ? { groups: target.groups } : {}),
       certMinDays: target.certMinDays ?? ctx.certMinDays ?? DEFAULT_CERT_MIN_DAYS,
     };
     const to = ctx.proxy ? undefined : await destination(ctx, clock, target.host, target.port);

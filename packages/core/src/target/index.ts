@@ -30,6 +30,8 @@ export interface TlsTarget extends TargetBase {
   caFile?: string;
   /** `?certMinDays=N`: a leaf certificate expiring within N days is `tls_cert_expiring` (0 turns it off). */
   certMinDays?: number;
+  /** `?groups=X25519MLKEM768:X25519`: the key-exchange groups the ClientHello offers, in order (the probe's own list otherwise). */
+  groups?: string;
 }
 
 /** `http://…` / `https://…?expect=200-399`; every other query parameter stays in `path`. */
@@ -46,6 +48,8 @@ export interface HttpTarget extends TargetBase {
   caFile?: string;
   /** https only: as `TlsTarget.certMinDays`. */
   certMinDays?: number;
+  /** https only: as `TlsTarget.groups`. */
+  groups?: string;
 }
 
 /** `dns://resolver:port/name?type=A`; no resolver (`dns:///name`) means the system resolver. */
@@ -140,6 +144,8 @@ export function parseTarget(uri: string): Target {
       if (caFile !== undefined) target.caFile = nonEmpty(caFile, "ca", fail);
       const certMinDays = params.take("certMinDays");
       if (certMinDays !== undefined) target.certMinDays = toCertMinDays(certMinDays, fail);
+      const groups = params.take("groups");
+      if (groups !== undefined) target.groups = toGroups(groups, fail);
       return withExpect(target);
     }
     case "http":
@@ -160,6 +166,8 @@ export function parseTarget(uri: string): Target {
         if (caFile !== undefined) target.caFile = nonEmpty(caFile, "ca", fail);
         const certMinDays = params.take("certMinDays");
         if (certMinDays !== undefined) target.certMinDays = toCertMinDays(certMinDays, fail);
+        const groups = params.take("groups");
+        if (groups !== undefined) target.groups = toGroups(groups, fail);
       }
       const rest = params.remainder();
       target.path = (path === "" ? "/" : path) + (rest ? `?${rest}` : "");
@@ -239,6 +247,7 @@ function buildUri(target: Target): string {
       if (target.servername) query.push(`servername=${encodeURIComponent(target.servername)}`);
       if (target.caFile) query.push(`ca=${encodeURIComponent(target.caFile)}`);
       if (target.certMinDays !== undefined) query.push(`certMinDays=${target.certMinDays}`);
+      if (target.groups) query.push(`groups=${target.groups}`);
       break;
     case "http": {
       const defaultPort = target.scheme === "https" ? 443 : 80;
@@ -249,6 +258,7 @@ function buildUri(target: Target): string {
       if (target.servername) query.push(`servername=${encodeURIComponent(target.servername)}`);
       if (target.caFile) query.push(`ca=${encodeURIComponent(target.caFile)}`);
       if (target.certMinDays !== undefined) query.push(`certMinDays=${target.certMinDays}`);
+      if (target.groups) query.push(`groups=${target.groups}`);
       if (target.status.min !== DEFAULT_STATUS.min || target.status.max !== DEFAULT_STATUS.max) {
         query.push(`expect=${target.status.min === target.status.max ? target.status.min : `${target.status.min}-${target.status.max}`}`);
       }
@@ -396,6 +406,18 @@ export const MAX_CERT_MIN_DAYS = 3650;
 function toCertMinDays(raw: string, fail: Fail): number {
   if (!/^\d{1,4}$/.test(raw) || Number(raw) > MAX_CERT_MIN_DAYS) fail(`certMinDays must be a whole number of days from 0 to ${MAX_CERT_MIN_DAYS}, not ${JSON.stringify(raw)}`);
   return Number(raw);
+}
+
+/**
+ * OpenSSL group names, colon-separated (at most 8). Whether this process's OpenSSL knows each is found out
+ * when the probe builds its TLS context (X25519MLKEM768 needs OpenSSL 3.5, Node 24): an `invalid_target` then.
+ */
+function toGroups(raw: string, fail: Fail): string {
+  const names = raw.split(":");
+  if (names.length > 8 || !names.every((name) => /^[A-Za-z0-9_-]{1,32}$/.test(name))) {
+    fail(`groups must be 1 to 8 OpenSSL group names separated by ':' (e.g. X25519MLKEM768:X25519), not ${JSON.stringify(raw.slice(0, 80))}`);
+  }
+  return raw;
 }
 
 function nonEmpty(value: string, key: string, fail: Fail): string {

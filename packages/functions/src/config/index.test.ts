@@ -30,6 +30,13 @@ describe("loadSettings", () => {
     expect(loadSettings({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "512", PROBEMESH_TLS_WORKERS: "2" }).tlsWorkers).toBe(2);
   });
 
+  it("reads the function's own memory in Lambda (the scheduler sizes its round's wait by it); unset elsewhere", () => {
+    expect(loadSettings({}).functionMemoryMb).toBeUndefined();
+    expect(loadSettings({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "1728" }).functionMemoryMb).toBe(1728);
+    expect(() => loadSettings({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "64" })).toThrow(ConfigError);
+    expect(() => loadSettings({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "lots" })).toThrow(ConfigError);
+  });
+
   it("parses lists and JSON maps", () => {
     const config = loadSettings({
       PROBEMESH_REGIONS: "eu-central-1, us-west-2",
