@@ -18,9 +18,9 @@ export function fansOut(target: Target, ctx: ProbeContext): boolean {
 /**
  * Resolves the target's name once and probes every address of the answer at the same time (the prober gets
  * that one address pinned in its context: no second lookup, no second budget timer). One result: the worst
- * address's, with `phases.dnsMs` of the real lookup, `durationMs` of the whole fan-out and `detail.addresses` naming each address with its own status,
- * outcome and timings. It fails when any address fails: an allow-list that misses one address breaks the
- * share of connections that land there.
+ * address's, with `phases.dnsMs` of the real lookup, `durationMs` of the whole fan-out and `detail.addresses`
+ * naming each address with its own status, outcome and timings. It fails when any address fails: an
+ * allow-list that misses one address breaks the share of connections that land there.
  */
 export async function probeEveryAddress(target: Target, ctx: ProbeContext, prober: Prober): Promise<ProbeResult[]> {
   const clock = new Clock(ctx);
