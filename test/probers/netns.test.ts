@@ -132,6 +132,12 @@ describe("faults between the host and a namespace", () => {
       const [first] = await probe(`tcp://two.lab.test:${OPEN[0]}?addresses=first`, { ...ctx, lookup });
       expect(first).toMatchObject({ status: "pass", outcome: "ok", remoteAddress: netns().nsAddress, target: `tcp://two.lab.test:${OPEN[0]}?addresses=first` });
       expect(first!.detail?.addresses).toBeUndefined();
+      // http(s) takes ?addresses=first too: it is probemesh's parameter, not one passed on to the server.
+      const [httpBoth] = await probe(`http://two.lab.test:${OPEN[0]}/`, { ...ctx, lookup });
+      expect(httpBoth!.detail!.addresses).toEqual([expect.objectContaining({ address: netns().nsAddress }), expect.objectContaining({ address: unreachable, outcome: "host_unreachable" })]);
+      const [httpFirst] = await probe(`http://two.lab.test:${OPEN[0]}/?addresses=first`, { ...ctx, lookup });
+      expect(httpFirst).toMatchObject({ remoteAddress: netns().nsAddress, target: `http://two.lab.test:${OPEN[0]}/?addresses=first` });
+      expect(httpFirst!.detail?.addresses).toBeUndefined();
     } finally {
       await dns.close();
     }

@@ -52,6 +52,17 @@ describe("parseTarget", () => {
     expect(parseTarget("icmp://host?port=22&expect=blocked")).toEqual({ kind: "icmp", host: "host", fallbackPort: 22, expect: "blocked" });
   });
 
+  it("keeps addresses=first on every kind that fans out, http(s) included (not passed on to the server)", () => {
+    for (const uri of ["tcp://h:1", "tls://h:1", "http://h/", "https://h/x?y=1", "udp://h:1"]) {
+      const target = parseTarget(`${uri}${uri.includes("?") ? "&" : "?"}addresses=first`);
+      expect(target.addresses).toBe("first");
+      expect(parseTarget(formatTarget(target))).toEqual(target);
+    }
+    expect(parseTarget("https://h/x?y=1&addresses=first")).toMatchObject({ path: "/x?y=1" });
+    expect(parseTarget("http://h/?addresses=all").addresses).toBeUndefined();
+    expect(() => parseTarget("http://h/?addresses=some")).toThrow(/addresses must be first or all/);
+  });
+
   it("accepts expect=blocked on every kind", () => {
     for (const uri of ["tcp://h:1", "tls://h:1", "http://h", "dns:///h", "udp://h:1", "icmp://h"]) {
       expect(parseTarget(`${uri}${uri.includes("?") ? "&" : "?"}expect=blocked`).expect).toBe("blocked");
