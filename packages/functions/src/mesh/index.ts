@@ -95,19 +95,7 @@ const CHATOPS_WORKER = "probemesh-chatops-worker";
 export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
   const log = options.log ?? (() => {});
   const env = options.env ?? process.env;
-  const base = loadSettings(env);
-  const settings: Settings = {
-    ...base,
-    ...(options.port !== undefined ? { port: options.port } : {}),
-    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-    ...(options.intervalS ? { intervalS: options.intervalS } : {}),
-    ...(options.regions ? { regions: options.regions, probeFunctions: Object.fromEntries(options.regions.map((r) => [r, probeFunctionName(r)])) } : {}),
-    ...(options.apiTokens ? { apiTokens: options.apiTokens } : {}),
-    ...(options.slackSigningSecret ? { slackSigningSecret: options.slackSigningSecret } : {}),
-    ...(options.webhookHosts ? { webhookHosts: options.webhookHosts } : {}),
-    ...(options.profilePath ? { profilePath: options.profilePath } : {}),
-    ...(options.alerts ? { alerts: { ...base.alerts, ...options.alerts } } : {}),
-  };
+  const settings = meshSettings(loadSettings(env), options);
   const cleanup: Array<() => Promise<void> | void> = [];
   const stopAll = async () => {
     for (const step of cleanup.reverse()) await Promise.resolve(step()).catch((error) => log(`stop: ${String(error)}`));
@@ -126,21 +114,7 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
     ]);
     cleanup.push(() => dynamo.stop());
     await ensureLocalTable(dynamo.endpoint, settings.tableName);
-
-    let lab: Lab | undefined;
-    let labFile: string | undefined;
-    let labToken: string | undefined;
-    if (!settings.profilePath && !settings.profileJson) {
-      // The lab only probes its own loopback stand-ins, so a token made here opens nothing else.
-      if (settings.apiTokens.length === 0) settings.apiTokens = [(labToken = `lab-${randomBytes(12).toString("base64url")}`)];
-      lab = await startLab({ geos: settings.labGeos, regions: settings.regions, log });
-      cleanup.push(() => lab!.stop());
-      labFile = join(scratch, "lab-network.json");
-      // Agent locations probe the lab too (their plan hands them this network: lab DNS, port map, CA).
-      const labRegions = [...settings.regions, ...Object.keys(settings.agentTokens).map(agentRegion)];
-      const network: LabNetwork = Object.fromEntries(labRegions.map((region) => [region, lab!.networkFor(region)]));
-      writeFileSync(labFile, JSON.stringify(network));
-    }
+    const { lab, labFile, labToken } = settings.profilePath || settings.profileJson ? {} : await startLabFor(settings, scratch, cleanup, log);
 
     // Results the store cannot take wait here (on disk beside the data, so they survive a restart).
     const spoolDir = options.inMemory ? join(scratch, "spool") : join(settings.dataDir, "spool");
@@ -153,17 +127,7 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
       ...(settings.profilePath ? { PROBEMESH_PROFILE: settings.profilePath } : {}),
       ...(labFile ? { PROBEMESH_LAB_NETWORK: labFile } : {}),
     };
-    const workerProcesses: Record<string, RegionWorker> = {};
-    await Promise.all(
-      settings.regions.map(async (region) => {
-        const worker = await startWorker(
-          { region, functionName: settings.probeFunctions[region]!, hostFile: bundles.invokeHost.file, handlerFile: bundles.probe.file, env: functionEnv, timeoutMs: PROBE_FUNCTION_TIMEOUT_MS, ...(options.workerRestartDelayMs ? { restartDelayMs: options.workerRestartDelayMs } : {}) },
-          log,
-        );
-        workerProcesses[region] = worker;
-        cleanup.push(() => worker.stop());
-      }),
-    );
+    const workerProcesses = await startRegionWorkers(settings, { hostFile: bundles.invokeHost.file, handlerFile: bundles.probe.file, env: functionEnv }, options, cleanup, log);
     const endpoints = Object.fromEntries(settings.regions.map((region) => [region, options.endpointOverrides?.[region] ?? workerProcesses[region]!.url]));
 
     let runtime!: Runtime;
@@ -175,21 +139,7 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
       lab ? { checks: lab.checks } : {},
     );
     cleanup.push(() => runtime.destroy());
-
-    const scheduler = schedulerHandlerFor(getRuntime);
-    let running: Promise<RoundReport> | undefined;
-    const round = async (): Promise<RoundReport> => {
-      while (running) await running.catch(() => {});
-      running = scheduler({ time: new Date().toISOString() });
-      try {
-        return await running;
-      } finally {
-        running = undefined;
-      }
-    };
-    cleanup.push(async () => {
-      await running?.catch(() => {});
-    });
+    const round = oneRoundAtATime(schedulerHandlerFor(getRuntime), cleanup);
 
     const gateway = await startGateway({
       handler: apiHandlerFor(getRuntime),
@@ -202,26 +152,7 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
     // The dead man's switch runs in the API's process: it still alerts when the rounds stop.
     const deadman = startDeadmanWatch({ store: runtime.store, regions: settings.regions, intervalS: settings.intervalS, alert: runtime.alert, log });
     cleanup.push(() => deadman.stop());
-
-    if (options.autoStart !== false) {
-      const tick = () =>
-        round()
-          .then((report) => log(roundLine(report)))
-          .catch((error) => log(`round failed: ${String(error)}`));
-      void tick();
-      const timer = setInterval(tick, settings.intervalS * 1000);
-      cleanup.push(() => clearInterval(timer));
-      if (runtime.profile?.watch.length) {
-        const watch = driftHandlerFor(getRuntime);
-        const watchTick = () =>
-          watch()
-            .then((sources) => log(`drift watch: ${sources.map((s) => `${s.product} ${s.error ? `not checked (${s.error})` : s.changed ? "CHANGED" : "unchanged"}`).join(", ")}`))
-            .catch((error) => log(`drift watch failed: ${String(error)}`));
-        void watchTick();
-        const watchTimer = setInterval(watchTick, settings.watchIntervalS * 1000);
-        cleanup.push(() => clearInterval(watchTimer));
-      }
-    }
+    if (options.autoStart !== false) startSchedules(settings, runtime, round, driftHandlerFor(getRuntime), cleanup, log);
 
     return {
       url: gateway.url,
@@ -242,6 +173,99 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
     await stopAll();
     throw error;
   }
+}
+
+type Cleanup = Array<() => Promise<void> | void>;
+
+/** The settings Lambda would read from `env`, with what the caller (a test, `npm start`) set on top. */
+function meshSettings(base: Settings, options: MeshOptions): Settings {
+  return {
+    ...base,
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.intervalS ? { intervalS: options.intervalS } : {}),
+    ...(options.regions ? { regions: options.regions, probeFunctions: Object.fromEntries(options.regions.map((r) => [r, probeFunctionName(r)])) } : {}),
+    ...(options.apiTokens ? { apiTokens: options.apiTokens } : {}),
+    ...(options.slackSigningSecret ? { slackSigningSecret: options.slackSigningSecret } : {}),
+    ...(options.webhookHosts ? { webhookHosts: options.webhookHosts } : {}),
+    ...(options.profilePath ? { profilePath: options.profilePath } : {}),
+    ...(options.alerts ? { alerts: { ...base.alerts, ...options.alerts } } : {}),
+  };
+}
+
+/**
+ * Starts the lab and writes its network (lab DNS, port map, CA) for every region and agent location to a file
+ * the functions read. Without API tokens it makes one, so the page's on-demand form works out of the box.
+ */
+async function startLabFor(settings: Settings, scratch: string, cleanup: Cleanup, log: (line: string) => void): Promise<{ lab: Lab; labFile: string; labToken?: string }> {
+  let labToken: string | undefined;
+  // The lab only probes its own loopback stand-ins, so a token made here opens nothing else.
+  if (settings.apiTokens.length === 0) settings.apiTokens = [(labToken = `lab-${randomBytes(12).toString("base64url")}`)];
+  const lab = await startLab({ geos: settings.labGeos, regions: settings.regions, log });
+  cleanup.push(() => lab.stop());
+  const labFile = join(scratch, "lab-network.json");
+  const labRegions = [...settings.regions, ...Object.keys(settings.agentTokens).map(agentRegion)];
+  const network: LabNetwork = Object.fromEntries(labRegions.map((region) => [region, lab.networkFor(region)]));
+  writeFileSync(labFile, JSON.stringify(network));
+  return { lab, labFile, ...(labToken ? { labToken } : {}) };
+}
+
+/** One worker process per region, each running the built probe bundle behind the Invoke API. */
+async function startRegionWorkers(
+  settings: Settings,
+  build: { hostFile: string; handlerFile: string; env: Record<string, string | undefined> },
+  options: MeshOptions,
+  cleanup: Cleanup,
+  log: (line: string) => void,
+): Promise<Record<string, RegionWorker>> {
+  const workers: Record<string, RegionWorker> = {};
+  await Promise.all(
+    settings.regions.map(async (region) => {
+      const worker = await startWorker(
+        { region, functionName: settings.probeFunctions[region]!, ...build, timeoutMs: PROBE_FUNCTION_TIMEOUT_MS, ...(options.workerRestartDelayMs ? { restartDelayMs: options.workerRestartDelayMs } : {}) },
+        log,
+      );
+      workers[region] = worker;
+      cleanup.push(() => worker.stop());
+    }),
+  );
+  return workers;
+}
+
+/** The scheduler handler, one round at a time (a call while a round runs waits for it); stopping waits for the last. */
+function oneRoundAtATime(scheduler: ReturnType<typeof schedulerHandlerFor>, cleanup: Cleanup): () => Promise<RoundReport> {
+  let running: Promise<RoundReport> | undefined;
+  cleanup.push(async () => {
+    await running?.catch(() => {});
+  });
+  return async () => {
+    while (running) await running.catch(() => {});
+    running = scheduler({ time: new Date().toISOString() });
+    try {
+      return await running;
+    } finally {
+      running = undefined;
+    }
+  };
+}
+
+/** EventBridge's part under `npm start`: a round at once and every interval, and the profile's drift watch. */
+function startSchedules(settings: Settings, runtime: Runtime, round: () => Promise<RoundReport>, watch: ReturnType<typeof driftHandlerFor>, cleanup: Cleanup, log: (line: string) => void): void {
+  const tick = () =>
+    round()
+      .then((report) => log(roundLine(report)))
+      .catch((error) => log(`round failed: ${String(error)}`));
+  void tick();
+  const timer = setInterval(tick, settings.intervalS * 1000);
+  cleanup.push(() => clearInterval(timer));
+  if (!runtime.profile?.watch.length) return;
+  const watchTick = () =>
+    watch()
+      .then((sources) => log(`drift watch: ${sources.map((s) => `${s.product} ${s.error ? `not checked (${s.error})` : s.changed ? "CHANGED" : "unchanged"}`).join(", ")}`))
+      .catch((error) => log(`drift watch failed: ${String(error)}`));
+  void watchTick();
+  const watchTimer = setInterval(watchTick, settings.watchIntervalS * 1000);
+  cleanup.push(() => clearInterval(watchTimer));
 }
 
 async function ensureLocalTable(endpoint: string, table: string): Promise<void> {
