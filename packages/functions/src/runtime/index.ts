@@ -94,30 +94,8 @@ const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
 /** Builds every dependency from `settings`. */
 export async function createRuntime(settings: Settings, extras: LocalExtras = {}): Promise<Runtime> {
   if (settings.tlsWorkers !== undefined) await configureTlsPool({ workers: settings.tlsWorkers });
-  const dynamoLocal = settings.dynamodbEndpoint !== undefined && !settings.awsCredentials;
-  const tableRegion = dynamoLocal ? undefined : tableRegionFor(settings);
-  const client = new DynamoDBClient({
-    // A store that stops answering must fail a request, not hang it.
-    requestHandler: { connectionTimeout: 2_000, requestTimeout: 10_000 },
-    ...(settings.dynamodbEndpoint ? { endpoint: settings.dynamodbEndpoint } : {}),
-    ...(dynamoLocal ? { region: settings.awsRegion ?? "us-east-1", credentials: LOCAL_CREDENTIALS } : {}),
-    ...(tableRegion ? { region: tableRegion } : {}),
-  });
-  const spooling = settings.spoolDir !== undefined || Object.keys(settings.spoolQueues).length > 0;
-  // With a spool behind it, a write gives up after about a second and the batch is kept;
-  // without one, the store's default retries ride out a restart (at least 8 s).
-  const store = createStore({ client, tableName: settings.tableName, thresholds: settings.thresholds, shards: settings.storeShards, ...(spooling ? { retry: SPOOLED_RETRY } : {}) });
-  const spools = new Map<string, Spool>();
-  const spoolFor = (region: string): Spool | undefined => {
-    let spool = spools.get(region);
-    if (!spool) {
-      const queue = settings.spoolQueues[region];
-      if (queue) spool = sqsSpool(new SQSClient({ region }), queue);
-      else if (settings.spoolDir) spool = fileSpool(join(settings.spoolDir, region));
-      if (spool) spools.set(region, spool);
-    }
-    return spool;
-  };
+  const { client, store, spooling } = storeFor(settings);
+  const spoolFor = spoolsOf(settings);
   const invokeLocally = Object.keys(settings.lambdaEndpoints).length > 0 && !settings.awsCredentials;
   const invoker = createProbeInvoker({
     functions: settings.probeFunctions,
@@ -134,24 +112,7 @@ export async function createRuntime(settings: Settings, extras: LocalExtras = {}
   const verdictScope = scopeOf(settings, checks, agentPlans);
   const labels = new Map(verdictScope.checks.map((check) => [check.checkId, check.label ?? check.target]));
   const byId = new Map(verdictScope.checks.map((check) => [check.checkId, check]));
-  const secretNames = Object.values(profile?.destinations ?? {}).flatMap((d) => (d.secret ? [d.secret] : []));
-  const routed = resolveDestinations(profile?.destinations, await readSecrets(secretNames, settings.secrets));
-  for (const problem of routed.problems) console.warn(`alerts: ${problem}`);
-  // A PagerDuty destination on PagerDuty's own endpoint may be posted to without listing its host.
-  const pagerDutyHost = routed.destinations.some((d) => d.url === PAGERDUTY_EVENTS_URL) ? [new URL(PAGERDUTY_EVENTS_URL).hostname] : [];
-  // The lab opens its own loopback receivers by host:port (the alert webhooks it was given), never a whole address.
-  const labReceivers = inLab ? loopbackReceivers([settings.alerts.webhookUrl, settings.alerts.slackWebhookUrl, ...routed.destinations.map((d) => d.url)]) : [];
-  const webhookHosts = [...settings.webhookHosts, ...pagerDutyHost, ...labReceivers];
-  const alert = createAlerter({
-    store,
-    policy: { allowedHosts: webhookHosts },
-    describeCheck: (id) => labels.get(id),
-    checkOf: (id) => byId.get(id),
-    destinations: routed.destinations,
-    ...(profile?.routes ? { routes: profile.routes } : {}),
-    ...(profile?.reminderMinutes ? { reminderMinutes: profile.reminderMinutes } : {}),
-    ...settings.alerts,
-  });
+  const { alert, problems, webhookHosts } = await alertingFor(settings, { store, profile, inLab, labels, byId });
 
   let lambda: LambdaClient | undefined;
   return {
@@ -168,7 +129,7 @@ export async function createRuntime(settings: Settings, extras: LocalExtras = {}
     describeCheck: (checkId) => labels.get(checkId),
     planProduct: (product, geo) => plan({ product, ...(geo ? { geo } : {}) }).checks,
     alert,
-    alertProblems: routed.problems,
+    alertProblems: problems,
     startedAt: new Date(),
     probeContext(region) {
       const network = lab?.[region];
@@ -202,6 +163,68 @@ export async function createRuntime(settings: Settings, extras: LocalExtras = {}
       lambda?.destroy();
     },
   };
+}
+
+/** The DynamoDB client and the store on it; `spooling`: a spool keeps what the store cannot take. */
+function storeFor(settings: Settings): { client: DynamoDBClient; store: Store; spooling: boolean } {
+  const dynamoLocal = settings.dynamodbEndpoint !== undefined && !settings.awsCredentials;
+  const tableRegion = dynamoLocal ? undefined : tableRegionFor(settings);
+  const client = new DynamoDBClient({
+    // A store that stops answering must fail a request, not hang it.
+    requestHandler: { connectionTimeout: 2_000, requestTimeout: 10_000 },
+    ...(settings.dynamodbEndpoint ? { endpoint: settings.dynamodbEndpoint } : {}),
+    ...(dynamoLocal ? { region: settings.awsRegion ?? "us-east-1", credentials: LOCAL_CREDENTIALS } : {}),
+    ...(tableRegion ? { region: tableRegion } : {}),
+  });
+  const spooling = settings.spoolDir !== undefined || Object.keys(settings.spoolQueues).length > 0;
+  // With a spool behind it, a write gives up after about a second and the batch is kept;
+  // without one, the store's default retries ride out a restart (at least 8 s).
+  const store = createStore({ client, tableName: settings.tableName, thresholds: settings.thresholds, shards: settings.storeShards, ...(spooling ? { retry: SPOOLED_RETRY } : {}) });
+  return { client, store, spooling };
+}
+
+/** Each region's spool, made on first use: its SQS queue on AWS, a directory locally (undefined: none configured). */
+function spoolsOf(settings: Settings): (region: string) => Spool | undefined {
+  const spools = new Map<string, Spool>();
+  return (region: string): Spool | undefined => {
+    let spool = spools.get(region);
+    if (!spool) {
+      const queue = settings.spoolQueues[region];
+      if (queue) spool = sqsSpool(new SQSClient({ region }), queue);
+      else if (settings.spoolDir) spool = fileSpool(join(settings.spoolDir, region));
+      if (spool) spools.set(region, spool);
+    }
+    return spool;
+  };
+}
+
+/**
+ * The alerter and the hosts it may post to: the configured webhook hosts, PagerDuty's own endpoint when a
+ * destination uses it, and in the lab its own loopback receivers (by host:port, never a whole address).
+ */
+async function alertingFor(
+  settings: Settings,
+  deps: { store: Store; profile: Profile | undefined; inLab: boolean; labels: Map<string, string>; byId: Map<string, Check> },
+): Promise<{ alert: Alerter; problems: string[]; webhookHosts: string[] }> {
+  const { store, profile, inLab, labels, byId } = deps;
+  const secretNames = Object.values(profile?.destinations ?? {}).flatMap((d) => (d.secret ? [d.secret] : []));
+  const routed = resolveDestinations(profile?.destinations, await readSecrets(secretNames, settings.secrets));
+  for (const problem of routed.problems) console.warn(`alerts: ${problem}`);
+  // A PagerDuty destination on PagerDuty's own endpoint may be posted to without listing its host.
+  const pagerDutyHost = routed.destinations.some((d) => d.url === PAGERDUTY_EVENTS_URL) ? [new URL(PAGERDUTY_EVENTS_URL).hostname] : [];
+  const labReceivers = inLab ? loopbackReceivers([settings.alerts.webhookUrl, settings.alerts.slackWebhookUrl, ...routed.destinations.map((d) => d.url)]) : [];
+  const webhookHosts = [...settings.webhookHosts, ...pagerDutyHost, ...labReceivers];
+  const alert = createAlerter({
+    store,
+    policy: { allowedHosts: webhookHosts },
+    describeCheck: (id) => labels.get(id),
+    checkOf: (id) => byId.get(id),
+    destinations: routed.destinations,
+    ...(profile?.routes ? { routes: profile.routes } : {}),
+    ...(profile?.reminderMinutes ? { reminderMinutes: profile.reminderMinutes } : {}),
+    ...settings.alerts,
+  });
+  return { alert, problems: routed.problems, webhookHosts };
 }
 
 /**
