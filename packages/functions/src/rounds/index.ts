@@ -86,25 +86,7 @@ export async function runRound(deps: RoundDeps, roundId?: string): Promise<Round
     }
   };
   const plans = deps.sharding ? planShards(checks, { ...deps.sharding, budgetMs: deps.roundDeadlineMs }) : [checks];
-  const regions = await Promise.all(
-    deps.regions.map(async (region): Promise<RegionRound> => {
-      const outcomes = await Promise.allSettled(plans.map((plan) => deps.runProbe({ region, roundId: id, checks: plan, deadlineMs: deps.roundDeadlineMs })));
-      const answered = outcomes.flatMap((o) => (o.status === "fulfilled" ? [o.value] : []));
-      const errors = outcomes.flatMap((o) => (o.status === "rejected" ? [o.reason instanceof Error ? o.reason.message : String(o.reason)] : []));
-      const shards = { shards: plans.length, failedShards: errors.length };
-      const error =
-        errors.length === 0 ? undefined : (plans.length === 1 ? errors[0]! : `${errors.length} of ${plans.length} invocations failed: ${errors[0]}`).slice(0, 500);
-      if (answered.length === 0) {
-        await tolerate(() => deps.store.recordHeartbeat({ region, roundId: id, at: now().toISOString(), ok: false, error: error ?? "no invocation", ...shards }));
-        return { region, ok: false, ...(error ? { error } : {}), ...shards };
-      }
-      const summary = addSummaries(region, id, answered);
-      await tolerate(() =>
-        deps.store.recordHeartbeat({ region, roundId: id, at: now().toISOString(), ok: true, checks: summary.checks, ...(error ? { error } : {}), ...shards }),
-      );
-      return { region, ok: true, summary, ...(error ? { error } : {}), ...shards };
-    }),
-  );
+  const regions = await Promise.all(deps.regions.map((region) => probeRegion(deps, { region, roundId: id, plans, now, tolerate })));
   let evaluation = { opened: [] as Incident[], resolved: [] as Incident[], alerts: { opened: [] as Incident[], resolved: [] as Incident[], open: [] as Incident[] } };
   await tolerate(async () => {
     const scope = deps.verdictScope;
@@ -120,27 +102,10 @@ export async function runRound(deps: RoundDeps, roundId?: string): Promise<Round
   });
   // Only the transitions that alert (after each check's alertOn and the maintenance windows).
   const { alerts } = evaluation;
-  if (deps.onStillOpen && alerts.open.length > 0) {
-    try {
-      await deps.onStillOpen(alerts.open);
-    } catch (error) {
-      console.error("scheduler: reminder hook failed:", error);
-    }
-  }
-  if (deps.onTransitions && (alerts.opened.length > 0 || alerts.resolved.length > 0)) {
-    try {
-      await deps.onTransitions({ opened: alerts.opened, resolved: alerts.resolved });
-    } catch (error) {
-      console.error("scheduler: alert hook failed:", error);
-    }
-  }
-  if (deps.watchAgents) {
-    try {
-      await deps.watchAgents(now());
-    } catch (error) {
-      console.error("scheduler: agent silence check failed:", error);
-    }
-  }
+  // A hook that fails is logged: the round and its stored evaluation stand.
+  if (alerts.open.length > 0) await logged("reminder hook", () => deps.onStillOpen?.(alerts.open));
+  if (alerts.opened.length > 0 || alerts.resolved.length > 0) await logged("alert hook", () => deps.onTransitions?.({ opened: alerts.opened, resolved: alerts.resolved }));
+  await logged("agent silence check", () => deps.watchAgents?.(now()));
   return {
     roundId: id,
     at,
@@ -150,6 +115,37 @@ export async function runRound(deps: RoundDeps, roundId?: string): Promise<Round
     resolved: evaluation.resolved.length,
     ...(storeError ? { storeError } : {}),
   };
+}
+
+/** One region's part of a round: every invocation of the plan, then the region's heartbeat (ok when any answered). */
+async function probeRegion(
+  deps: RoundDeps,
+  round: { region: string; roundId: string; plans: Check[][]; now: () => Date; tolerate: (write: () => Promise<unknown>) => Promise<void> },
+): Promise<RegionRound> {
+  const { region, roundId: id, plans, now, tolerate } = round;
+  const outcomes = await Promise.allSettled(plans.map((plan) => deps.runProbe({ region, roundId: id, checks: plan, deadlineMs: deps.roundDeadlineMs })));
+  const answered = outcomes.flatMap((o) => (o.status === "fulfilled" ? [o.value] : []));
+  const errors = outcomes.flatMap((o) => (o.status === "rejected" ? [o.reason instanceof Error ? o.reason.message : String(o.reason)] : []));
+  const shards = { shards: plans.length, failedShards: errors.length };
+  const error =
+    errors.length === 0 ? undefined : (plans.length === 1 ? errors[0]! : `${errors.length} of ${plans.length} invocations failed: ${errors[0]}`).slice(0, 500);
+  if (answered.length === 0) {
+    await tolerate(() => deps.store.recordHeartbeat({ region, roundId: id, at: now().toISOString(), ok: false, error: error ?? "no invocation", ...shards }));
+    return { region, ok: false, ...(error ? { error } : {}), ...shards };
+  }
+  const summary = addSummaries(region, id, answered);
+  await tolerate(() =>
+    deps.store.recordHeartbeat({ region, roundId: id, at: now().toISOString(), ok: true, checks: summary.checks, ...(error ? { error } : {}), ...shards }),
+  );
+  return { region, ok: true, summary, ...(error ? { error } : {}), ...shards };
+}
+
+async function logged(what: string, hook: () => Promise<unknown> | undefined): Promise<void> {
+  try {
+    await hook();
+  } catch (error) {
+    console.error(`scheduler: ${what} failed:`, error);
+  }
 }
 
 /** One region's invocation summaries as one. */
