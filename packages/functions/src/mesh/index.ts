@@ -124,6 +124,8 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
       PROBEMESH_SPOOL_DIR: spoolDir,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       PROBEMESH_TABLE: settings.tableName,
+      // The SDK's warning about this machine's Node (Lambda runs 24) is printed once by the mesh process, not again by each worker.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
       ...(settings.profilePath ? { PROBEMESH_PROFILE: settings.profilePath } : {}),
       ...(labFile ? { PROBEMESH_LAB_NETWORK: labFile } : {}),
     };
