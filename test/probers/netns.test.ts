@@ -151,6 +151,30 @@ describe("faults between the host and a namespace", () => {
   });
 });
 
+describe("a dual-stack name from a namespace without IPv6 routes", () => {
+  // Only loopback and the veth's IPv4 subnet: like a Lambda outside a VPC, this host has no route to fd00:99::/64.
+  const netns = useNetns({ beforeAll, afterAll });
+  const PORT = 40020;
+
+  it("probes only the addresses it has a route to, names the others, and still fails a family that is alone or routed", async () => {
+    const output = await netns().exec("node", [
+      "--import", "tsx", "test/probers/fixtures/inside.ts", "probe", `--listen=${PORT}`,
+      "--hosts=dual.test=127.0.0.1,fd00:99::1;loopback6.test=127.0.0.1,::1;v6only.test=fd00:99::1", String(TIMEOUT_MS),
+      `tcp://dual.test:${PORT}`, `tcp://loopback6.test:${PORT}`, `tcp://v6only.test:${PORT}`,
+    ]);
+    const [[dual], [loopback6], [v6only]] = JSON.parse(output) as [ProbeResult[], ProbeResult[], ProbeResult[]];
+    expect(dual).toMatchObject({ status: "pass", outcome: "ok", remoteAddress: "127.0.0.1", detail: { unroutedAddresses: ["fd00:99::1"] } });
+    // ::1 has a route (loopback) and nothing listens there on IPv6: probed, and the name fails.
+    expect(loopback6).toMatchObject({ status: "fail", outcome: "tcp_refused" });
+    expect(loopback6!.detail!.addresses).toEqual([
+      expect.objectContaining({ address: "127.0.0.1", outcome: "ok" }),
+      expect.objectContaining({ address: "::1", outcome: "tcp_refused" }),
+    ]);
+    expect(loopback6!.detail!.unroutedAddresses).toBeUndefined();
+    expect(v6only).toMatchObject({ status: "fail", outcome: "host_unreachable", detail: { errno: "ENETUNREACH" } });
+  });
+});
+
 describe("a scan of the namespace's own loopback", () => {
   const SELF_PORT = 40005;
   const netns = useNetns({ beforeAll, afterAll }, async (ns) => {

@@ -31,20 +31,66 @@ export async function probeEveryAddress(target: Target, ctx: ProbeContext, probe
   } catch (error) {
     return [failureResult(error, target, ctx, clock)];
   }
-  const perAddress = await Promise.all(answers.addresses.map(async ({ address, family }) => {
+  const { routed, unrouted } = await routedHere(answers.addresses, (target as { port: number }).port, ctx);
+  const perAddress = await Promise.all(routed.map(async ({ address, family }) => {
     const [result] = await prober(target, { ...ctx, pinned: { host, address, family }, timeoutMs: clock.remaining() });
     return result!;
   }));
   let worst = perAddress[0]!;
   for (const result of perAddress) if (SEVERITY[result.status] > SEVERITY[worst.status]) worst = result;
   const phases = { ...worst.phases, ...(answers.dnsMs === undefined ? {} : { dnsMs: answers.dnsMs }) };
-  if (perAddress.length === 1) return [{ ...worst, phases }];
+  const unroutedAddresses = unrouted.length ? { unroutedAddresses: unrouted.map(({ address }) => address) } : {};
+  if (perAddress.length === 1) return [{ ...worst, phases, ...(unrouted.length ? { detail: { ...worst.detail, ...unroutedAddresses } } : {}) }];
   return [{
     ...worst,
     durationMs: clock.elapsed(),
     phases,
-    detail: { ...worst.detail, addresses: perAddress.map(addressEntry) },
+    detail: { ...worst.detail, addresses: perAddress.map(addressEntry), ...unroutedAddresses },
   }];
+}
+
+type Answer = { address: string; family: 4 | 6 };
+
+/**
+ * The answer's addresses this host has a route to, when the answer has both families. A client on an IPv4-only
+ * network (a Lambda outside a VPC, many data centres) never uses a name's AAAA answers, so they are not its
+ * reachability; probing them would fail every dual-stack name with ENETUNREACH. The test is a UDP connect, which
+ * only asks the kernel for a route and sends nothing. Only "no route at all" drops an address: an unreachable or
+ * prohibit route, or a family the answer has alone, is probed and fails as it should.
+ */
+async function routedHere(addresses: Answer[], port: number, ctx: ProbeContext): Promise<{ routed: Answer[]; unrouted: Answer[] }> {
+  if (new Set(addresses.map(({ family }) => family)).size < 2) return { routed: addresses, unrouted: [] };
+  const routes = await Promise.all(addresses.map((answer) => hasRoute(answer, port, ctx)));
+  const routed = addresses.filter((_, i) => routes[i]);
+  // Nothing routed at all is this host's problem to report, not a reason to probe nothing.
+  if (routed.length === 0) return { routed: addresses, unrouted: [] };
+  return { routed, unrouted: addresses.filter((_, i) => !routes[i]) };
+}
+
+// The target's own port: the SSRF guard (a wrapped udpSocket) has allowed it and every address of the answer.
+function hasRoute({ address, family }: Answer, port: number, ctx: ProbeContext): Promise<boolean> {
+  return new Promise((resolve) => {
+    let socket: ReturnType<ProbeContext["udpSocket"]>;
+    try {
+      socket = ctx.udpSocket(family === 6 ? "udp6" : "udp4");
+    } catch {
+      return resolve(true);
+    }
+    let settled = false;
+    const done = (error?: Error & { code?: string }) => {
+      if (settled) return;
+      settled = true;
+      socket.close();
+      resolve(error?.code !== "ENETUNREACH");
+    };
+    socket.once("error", done);
+    try {
+      // node hands a failed connect to the callback (typed without it), not to 'error'.
+      socket.connect(port, address, ((error?: Error) => done(error)) as () => void);
+    } catch (error) {
+      done(error as Error);
+    }
+  });
 }
 
 function addressEntry(result: ProbeResult): Record<string, unknown> {
