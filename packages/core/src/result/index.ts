@@ -66,12 +66,16 @@ export interface ProbeResult {
 
 /**
  * "10.0.0.2 ok, 10.0.0.5 host_unreachable" for a result that probed every address of a name
- * (`detail.addresses`); undefined for a result of one address.
+ * (`detail.addresses`), with "fd00::5 no route" for each address it had no route to (`detail.unroutedAddresses`);
+ * undefined for a result of one address.
  */
-export function addressOutcomes(result: Pick<ProbeResult, "detail">): string | undefined {
+export function addressOutcomes(result: Pick<ProbeResult, "detail"> & Partial<Pick<ProbeResult, "remoteAddress" | "outcome">>): string | undefined {
   const addresses = result.detail?.addresses;
-  if (!Array.isArray(addresses) || addresses.length < 2) return undefined;
-  return addresses
-    .map((entry: { address?: unknown; outcome?: unknown; scanned?: unknown }) => `${String(entry.address)} ${entry.outcome === undefined ? (entry.scanned ? "scanned" : "not scanned") : String(entry.outcome)}`)
-    .join(", ");
+  const unrouted = result.detail?.unroutedAddresses;
+  const skipped = Array.isArray(unrouted) ? unrouted.map((address) => `${String(address)} no route`) : [];
+  let probed: string[] = [];
+  if (Array.isArray(addresses) && addresses.length > 1) {
+    probed = addresses.map((entry: { address?: unknown; outcome?: unknown; scanned?: unknown }) => `${String(entry.address)} ${entry.outcome === undefined ? (entry.scanned ? "scanned" : "not scanned") : String(entry.outcome)}`);
+  } else if (skipped.length > 0 && result.remoteAddress) probed = [`${result.remoteAddress} ${result.outcome ?? ""}`.trim()];
+  return probed.length + skipped.length > 1 ? [...probed, ...skipped].join(", ") : undefined;
 }

@@ -39,6 +39,7 @@ describe("detailFields", () => {
       { label: "Retried", value: '{"ms":3}' },
     ]);
     expect(detailFields(null)).toEqual([]);
+    expect(detailFields({ unroutedAddresses: ["fd00::5", "fd00::6"] })).toEqual([{ label: "No route from here to", value: "fd00::5, fd00::6" }]);
     expect(detailFields({ waitedMs: 2000.04, meaning: "open or filtered" })).toEqual([
       { label: "Meaning", value: "open or filtered" },
       { label: "Waited", value: "2000 ms" },

@@ -53,6 +53,7 @@ const KNOWN: Array<[key: string, label: string, format: Format]> = [
   ["waitedMs", "Waited", ms],
   ["icmp", "ICMP", text],
   ["attempts", "Attempts", text],
+  ["unroutedAddresses", "No route from here to", names],
   ["labPort", "Lab port", text],
   ["labNote", "Lab", text],
 ];
