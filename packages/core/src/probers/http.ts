@@ -1,50 +1,30 @@
-import * as http from "node:http";
-import type { Socket } from "node:net";
 import type { HttpTarget } from "../target/index.js";
-import { bracketHost, hostPort } from "../target/index.js";
-import { Clock, failureResult, lap, makeResult, ProbeFailure, raceBudget } from "./common.js";
-import { reach } from "./connection.js";
+import { Clock, failureResult, makeResult, ProbeFailure } from "./common.js";
+import { connectTo, destination, reach, type Destination } from "./connection.js";
+import { canRequest, exchangeWithin, type Exchanged } from "./exchange.js";
 import { closeTls, DEFAULT_CERT_MIN_DAYS, handshake, trustedCas } from "./handshake.js";
+import { tlsPool, type Shaken, type TlsAsk } from "./tls-pool.js";
 import type { ProbeContext, Prober } from "./types.js";
 
-/** Body bytes read before the probe stops listening: enough to time a health page, not a download. */
-const MAX_BODY_BYTES = 1024 * 1024;
-
-/** HTTP(S) GET with phase timings (dns, connect, tls, first byte) and the accepted status range. */
+/**
+ * HTTP(S) GET with phase timings (dns, connect, tls, first byte) and the accepted status range. An https probe's
+ * connect, handshake and GET run in a TLS worker thread (tls-pool.ts) like a tls probe's, unless proxied.
+ */
 export const probeHttp: Prober = async (target, ctx) => {
   if (target.kind !== "http") throw new TypeError(`probeHttp got a ${target.kind} target`);
   const clock = new Clock(ctx);
   let carried: Record<string, unknown> = {};
-  let expiring = false;
+  const carry = (tunnel: Shaken["tunnel"]) =>
+    (carried = { ...tunnel.detail, dnsMs: tunnel.dnsMs, connectMs: tunnel.connectMs, remoteAddress: tunnel.remoteAddress });
   try {
-    const ca = target.scheme === "https" ? await trustedCas(ctx, target.caFile) : undefined;
-    const tunnel = await reach(ctx, clock, target.host, target.port);
-    carried = { ...tunnel.detail, dnsMs: tunnel.dnsMs, connectMs: tunnel.connectMs, remoteAddress: tunnel.remoteAddress };
-    let socket: Socket = tunnel.socket;
-    if (target.scheme === "https") {
-      const shook = await handshake(tunnel.socket, {
-        name: target.host,
-        ...(target.servername ? { servername: target.servername } : {}),
-        ca,
-        ...(target.groups ? { groups: target.groups } : {}),
-        timeoutMs: clock.remaining(),
-        alpn: ["http/1.1"],
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-        certMinDays: target.certMinDays ?? ctx.certMinDays ?? DEFAULT_CERT_MIN_DAYS,
-      });
-      carried = { ...carried, tlsMs: shook.tlsMs, tls: shook.detail, ...(shook.detail.daysLeft === undefined ? {} : { daysLeft: shook.detail.daysLeft }) };
-      // An expiring certificate still serves: the request is made, and a bad status wins over the expiry.
-      expiring = shook.outcome === "tls_cert_expiring";
-      if (shook.outcome !== "ok" && !expiring) {
-        closeTls(shook.socket);
-        throw new ProbeFailure(shook.outcome);
-      }
-      socket = shook.socket;
-    }
-    const answer = await raceBudget(exchange(socket, target), clock.remaining(), ctx.signal, () => {
-      socket.destroy();
-      return new ProbeFailure("http_timeout", { stage: "waiting for the response" });
-    });
+    const { tunnel, shook, exchanged } = target.scheme === "https" ? await secure(target, ctx, clock, carry) : await plain(target, ctx, clock);
+    carry(tunnel);
+    if (shook) carried = { ...carried, tlsMs: shook.tlsMs, tls: shook.detail, ...(shook.detail.daysLeft === undefined ? {} : { daysLeft: shook.detail.daysLeft }) };
+    if (shook && !canRequest(shook.outcome)) throw new ProbeFailure(shook.outcome);
+    if (!exchanged || "failure" in exchanged) throw new ProbeFailure(exchanged?.failure.outcome ?? "http_status", exchanged?.failure.detail);
+    const { answer } = exchanged;
+    // An expiring certificate still serves: the request is made, and a bad status wins over the expiry.
+    const expiring = shook?.outcome === "tls_cert_expiring";
     const inRange = answer.status >= target.status.min && answer.status <= target.status.max;
     return [makeResult(target, ctx, clock, {
       outcome: !inRange ? "http_status" : expiring ? "tls_cert_expiring" : "ok",
@@ -64,65 +44,42 @@ export const probeHttp: Prober = async (target, ctx) => {
   }
 };
 
-interface Answer {
-  status: number;
-  firstByteMs: number;
-  detail: Record<string, unknown>;
+/** What a probe got to: the connection, the handshake (https) and the GET's end (absent after a bad handshake). */
+interface Reached {
+  tunnel: Shaken["tunnel"];
+  shook?: Shaken["shook"];
+  exchanged?: Exchanged;
 }
 
-/** One GET over the connected socket; resolves once the body ended (or its cap was hit). */
-function exchange(socket: Socket, target: HttpTarget): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const sinceRequest = lap();
-    let firstByteMs: number | undefined;
-    socket.once("data", () => {
-      firstByteMs = sinceRequest();
-    });
-    const defaultPort = target.scheme === "https" ? 443 : 80;
-    const request = http.request({
-      createConnection: () => socket,
-      method: "GET",
-      path: target.path,
-      headers: {
-        host: target.port === defaultPort ? bracketHost(target.host) : hostPort(target.host, target.port),
-        "user-agent": "probemesh",
-        accept: "*/*",
-        connection: "close",
-      },
-    });
-    // The server took the connection but gave no parsable answer (reset, garbage): reached, wrong answer.
-    request.once("error", (error: Error & { code?: string }) =>
-      reject(new ProbeFailure("http_status", { status: null, ...(error.code ? { errno: error.code } : {}), error: error.message })),
-    );
-    // A tunnel socket comes paused from the proxy handshake; the parser is attached by now.
-    request.once("socket", (attached: Socket) => attached.resume());
-    request.once("response", (response) => {
-      const answeredMs = firstByteMs ?? sinceRequest();
-      let bytes = 0;
-      const done = (truncated: boolean) => {
-        socket.destroy();
-        resolve({
-          status: response.statusCode ?? 0,
-          firstByteMs: answeredMs,
-          detail: {
-            statusText: response.statusMessage,
-            httpVersion: response.httpVersion,
-            bytes,
-            ...(truncated ? { truncated: true } : {}),
-            ...(response.headers.location ? { location: response.headers.location } : {}),
-            ...(response.headers.server ? { server: response.headers.server } : {}),
-          },
-        });
-      };
-      response.on("data", (chunk: Buffer) => {
-        bytes += chunk.length;
-        if (bytes >= MAX_BODY_BYTES) done(true);
-      });
-      response.once("end", () => done(false));
-      response.once("error", () => done(true));
-    });
-    request.end();
-  });
+async function plain(target: HttpTarget, ctx: ProbeContext, clock: Clock): Promise<Reached> {
+  const tunnel = await reach(ctx, clock, target.host, target.port);
+  return { tunnel, exchanged: await exchangeWithin(tunnel.socket, target, clock.remaining(), ctx.signal) };
+}
+
+/** https: in a TLS worker when the pool takes it (a checked address, node's connect), else in this thread. */
+async function secure(target: HttpTarget, ctx: ProbeContext, clock: Clock, carry: (tunnel: Reached["tunnel"]) => void): Promise<Reached> {
+  const ask: TlsAsk = {
+    name: target.host,
+    ...(target.servername ? { servername: target.servername } : {}),
+    ca: await trustedCas(ctx, target.caFile),
+    ...(target.groups ? { groups: target.groups } : {}),
+    certMinDays: target.certMinDays ?? ctx.certMinDays ?? DEFAULT_CERT_MIN_DAYS,
+    alpn: ["http/1.1"],
+  };
+  const to = ctx.proxy ? undefined : await destination(ctx, clock, target.host, target.port);
+  const here = () => secureHere(target, ctx, clock, to, ask, carry);
+  return to ? tlsPool.probe(ctx, clock, to, ask, here, target) : here();
+}
+
+async function secureHere(target: HttpTarget, ctx: ProbeContext, clock: Clock, to: Destination | undefined, ask: TlsAsk, carry: (tunnel: Reached["tunnel"]) => void): Promise<Shaken> {
+  const tunnel = to ? await connectTo(ctx, clock, to) : await reach(ctx, clock, target.host, target.port);
+  carry(tunnel);
+  const shook = await handshake(tunnel.socket, { ...ask, timeoutMs: clock.remaining(), ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  if (!canRequest(shook.outcome)) {
+    closeTls(shook.socket);
+    return { tunnel, shook };
+  }
+  return { tunnel, shook, exchanged: await exchangeWithin(shook.socket, target, clock.remaining(), ctx.signal) };
 }
 
 function pick(source: Record<string, unknown>, keys: string[], extra: Record<string, number>): Record<string, number> {

@@ -4,11 +4,11 @@ import * as net from "node:net";
 import { availableParallelism } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGuard, DEFAULT_POLICY, guardContext, LAB_POLICY } from "../guard/index.js";
-import type { CertificateAuthority } from "../pki/index.js";
+import { createCA, issueCert, type CertificateAuthority } from "../pki/index.js";
 import type { ProbeResult } from "../result/index.js";
 import { defaultContext } from "./context.js";
 import { probe } from "./index.js";
-import { certificateCases, closedTcpPort, type CertificateCases, type Listening } from "./test-servers/index.js";
+import { certificateCases, closedTcpPort, httpListener, type CertificateCases, type Listening } from "./test-servers/index.js";
 import { destinationTiming, forgetDestinationTimings } from "./timing.js";
 import { configureTlsPool, defaultTlsWorkers, tlsPool } from "./tls-pool.js";
 import type { ProbeContext } from "./types.js";
@@ -16,6 +16,7 @@ import type { ProbeContext } from "./types.js";
 let cases: CertificateCases;
 let ca: CertificateAuthority;
 let good: Listening, expiring: Listening, expired: Listening, untrusted: Listening, misnamed: Listening, garbage: Listening;
+let web: Listening, expiringWeb: Listening, untrustedWeb: Listening;
 let silent: net.Server;
 const silentSockets: net.Socket[] = [];
 let closed: number;
@@ -31,12 +32,22 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
   closed = await closedTcpPort();
+  const pages: Record<string, (res: import("node:http").ServerResponse) => void> = {
+    "/": (res) => res.end("hello"),
+    "/missing": (res) => res.writeHead(404).end("no"),
+    "/hang": () => {},
+  };
+  const handler = (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => (pages[req.url ?? "/"] ?? ((r) => r.writeHead(400).end()))(res);
+  web = await httpListener(handler, await issueCert(ca, { names: ["api.lab.test"] }));
+  expiringWeb = await httpListener(handler, await issueCert(ca, { names: ["api.lab.test"], notAfter: new Date(Date.now() + 2 * 86_400_000 + 3_600_000) }));
+  untrustedWeb = await httpListener(handler, await issueCert(await createCA({ name: "someone else" }), { names: ["api.lab.test"] }));
   await configureTlsPool({ workers: 2 });
   await tlsPool.ready();
 });
 afterAll(async () => {
   await configureTlsPool({ workers: 0 });
   await cases.close();
+  await Promise.all([web, expiringWeb, untrustedWeb].map((listener) => listener.close()));
   for (const socket of silentSockets) socket.destroy();
   await new Promise((resolve) => silent.close(resolve));
 });
@@ -72,8 +83,13 @@ describe("tls worker pool", () => {
     ["a name mismatch", () => `tls://127.0.0.1:${misnamed.port}?servername=api.lab.test`],
     ["a peer that does not speak TLS", () => `tls://127.0.0.1:${garbage.port}`],
     ["a closed port, expected blocked", () => `tls://127.0.0.1:${closed}?expect=blocked`],
-  ])("reports %s exactly as the in-thread path does", async (_name, uri) => {
-    const { pooled, here, tookIt } = await bothWays(uri());
+    ["an https GET", () => `https://127.0.0.1:${web.port}/?servername=api.lab.test`],
+    ["an https status out of range", () => `https://127.0.0.1:${web.port}/missing?servername=api.lab.test`],
+    ["an https GET behind an expiring certificate", () => `https://127.0.0.1:${expiringWeb.port}/?servername=api.lab.test`],
+    ["an https server with an untrusted certificate (no GET)", () => `https://127.0.0.1:${untrustedWeb.port}/?servername=api.lab.test`],
+    ["an https server that never answers the GET", () => `https://127.0.0.1:${web.port}/hang?servername=api.lab.test`, { timeoutMs: 300 }],
+  ])("reports %s exactly as the in-thread path does", async (_name, uri, extra: Partial<ProbeContext> = {}) => {
+    const { pooled, here, tookIt } = await bothWays(uri(), extra);
     expect(tookIt).toBe(true);
     expect(pooled.map(comparable)).toEqual(here.map(comparable));
   });

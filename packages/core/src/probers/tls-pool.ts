@@ -1,6 +1,6 @@
 /**
- * Worker threads for the CPU-bound part of TLS probes: the TCP connect, the handshake and the
- * certificate checks (about 0.8 ms of CPU each, so one thread caps a process near 1,200 handshakes/s
+ * Worker threads for the CPU-bound part of TLS probes (tls:// and https://): the TCP connect, the handshake,
+ * the certificate checks and, for https, the GET (about 0.8 ms of CPU each, so one thread caps a process near 1,200 handshakes/s
  * whatever the CPUs). The main thread keeps what decides where a probe may go: the CA files, the lab
  * port map, the lookup, the SSRF guard's check (`ctx.connect.allows`) and the per-destination connect
  * history, and hands a worker the checked address. Results are the ones the in-thread path gives: the
@@ -18,9 +18,11 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import type { Outcome } from "../result/index.js";
+import type { HttpTarget } from "../target/index.js";
 import { ProbeFailure, type Clock } from "./common.js";
 import { connectPlan, connectWithTries, type Destination } from "./connection.js";
 import { defaultContext } from "./context.js";
+import { canRequest, exchangeWithin, type Exchanged } from "./exchange.js";
 import { closeTls, handshake } from "./handshake.js";
 import type { ProbeContext } from "./types.js";
 
@@ -41,6 +43,8 @@ export interface TlsAsk {
   /** The target's `groups=` (the probe's own list when absent). */
   groups?: string;
   certMinDays: number;
+  /** ALPN protocols offered (https: `http/1.1`). */
+  alpn?: string[];
 }
 
 /** One probe's work for a worker: connect to an address the main thread checked, then the handshake. */
@@ -53,6 +57,8 @@ interface Job extends TlsAsk {
   /** `Date.now()` at which the probe's budget ends (the worker's clock is not the main thread's). */
   deadline: number;
   aborted: boolean;
+  /** https: the GET made after a handshake that lets it be made (`canRequest`). */
+  request?: HttpTarget;
 }
 
 /** A worker's answer. `events`: what each connect try learnt (ms of an answer, null for a timeout). */
@@ -62,6 +68,7 @@ interface Reply {
   connectMs?: number;
   connectTries?: number;
   shook?: { tlsMs: number; outcome: Outcome; detail: Record<string, unknown> };
+  exchanged?: Exchanged;
   failure?: { stage: "connect" | "tls"; outcome: Outcome; detail: Record<string, unknown> };
   /** A programming error in the worker (not a probe outcome): thrown in the main thread. */
   crash?: string;
@@ -71,6 +78,8 @@ interface Reply {
 export interface Shaken {
   tunnel: { connectMs: number; dnsMs?: number; remoteAddress: string; detail: Record<string, unknown> };
   shook: { tlsMs: number; outcome: Outcome; detail: Record<string, unknown> };
+  /** https: the GET's end (absent when the handshake's outcome does not let the request be made). */
+  exchanged?: Exchanged;
 }
 
 interface Slot {
@@ -139,7 +148,7 @@ export class TlsPool {
    * allows this destination (a test's or a custom connect; a refused destination then fails as it always
    * has). Proxied probes never come here: the tunnel is a socket of this thread.
    */
-  probe(ctx: ProbeContext, clock: Clock, to: Destination, ask: TlsAsk, here: () => Promise<Shaken>): Promise<Shaken> {
+  probe(ctx: ProbeContext, clock: Clock, to: Destination, ask: TlsAsk, here: () => Promise<Shaken>, request?: HttpTarget): Promise<Shaken> {
     const slot = this.pick();
     const connect = { host: to.address, port: to.port, ...(ctx.localAddress ? { localAddress: ctx.localAddress } : {}) };
     if (!slot || slot.inflight > this.inflightHere || !ctx.connect.allows?.(connect)) {
@@ -157,6 +166,7 @@ export class TlsPool {
       tries: plan.tries,
       deadline: Date.now() + remaining,
       aborted: ctx.signal?.aborted ?? false,
+      ...(request ? { request } : {}),
     };
     return this.send(slot, job, ctx.signal).then((reply) => shaken(reply, to, plan.learn));
   }
@@ -250,7 +260,7 @@ function shaken(reply: Reply, to: Destination, learn: (ms: number | null) => voi
     const carried = { ...tunnel.detail, dnsMs: tunnel.dnsMs, connectMs: tunnel.connectMs, remoteAddress: tunnel.remoteAddress };
     throw new ProbeFailure(reply.failure.outcome, { ...carried, ...reply.failure.detail });
   }
-  return { tunnel, shook: reply.shook! };
+  return { tunnel, shook: reply.shook!, ...(reply.exchanged ? { exchanged: reply.exchanged } : {}) };
 }
 
 /**
@@ -320,12 +330,17 @@ async function run(job: Job, signal: AbortSignal): Promise<Reply> {
       ...(job.servername ? { servername: job.servername } : {}),
       ca: job.ca,
       ...(job.groups ? { groups: job.groups } : {}),
+      ...(job.alpn ? { alpn: job.alpn } : {}),
       timeoutMs: Math.max(1, job.deadline - Date.now()),
       signal,
       certMinDays: job.certMinDays,
     });
-    closeTls(shook.socket);
-    return { ...reply, shook: { tlsMs: shook.tlsMs, outcome: shook.outcome, detail: shook.detail } };
+    const done = { ...reply, shook: { tlsMs: shook.tlsMs, outcome: shook.outcome, detail: shook.detail } };
+    if (!job.request || !canRequest(shook.outcome)) {
+      closeTls(shook.socket);
+      return done;
+    }
+    return { ...done, exchanged: await exchangeWithin(shook.socket, job.request, Math.max(1, job.deadline - Date.now()), signal) };
   } catch (error) {
     if (!(error instanceof ProbeFailure)) throw error;
     return { ...reply, failure: { stage: "tls", outcome: error.outcome, detail: error.detail } };
