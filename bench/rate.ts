@@ -1,5 +1,5 @@
 /**
- * Probe rate on loopback for tcp connect, TLS handshake, HTTP GET and DNS query: probemesh's
+ * Probe rate on loopback for tcp connect, TLS handshake, HTTP GET, HTTPS GET and DNS query: probemesh's
  * `probe()` against a raw Node loop doing the same network work, and against Debian's
  * prometheus-blackbox-exporter driven through /probe, all at the same concurrency, against
  * the same servers (a separate process), in interleaved rounds so that drift in the shared
@@ -11,13 +11,13 @@ import { blackboxMissing, startBlackbox, type Blackbox } from "./lib/blackbox.js
 import { makeCerts } from "./lib/certs.js";
 import { startTsChild } from "./lib/child.js";
 import { cpuMsOfPid, cpuMsOfSelf, measureRate, type RateSample } from "./lib/rate.js";
-import { rawDnsQuery, rawHttpGet, rawTcpConnect, rawTlsHandshake } from "./lib/raw-probes.js";
+import { rawDnsQuery, rawHttpGet, rawHttpsGet, rawTcpConnect, rawTlsHandshake } from "./lib/raw-probes.js";
 import { median, type Row, type Section } from "./lib/report.js";
 import type { TargetPorts } from "./lib/target-servers.js";
 
 const HOST = "127.0.0.1";
 const NAME = "bench.test";
-const KINDS = ["tcp", "tls", "http", "dns"] as const;
+const KINDS = ["tcp", "tls", "http", "https", "dns"] as const;
 type Kind = (typeof KINDS)[number];
 type Contender = "probemesh" | "raw node" | "blackbox_exporter";
 
@@ -43,18 +43,21 @@ export const rate: Section = async ({ quick, log }) => {
     tcp: `tcp://${HOST}:${ports.tcp}`,
     tls: `tls://${HOST}:${ports.tls}?servername=${NAME}`,
     http: `http://${HOST}:${ports.http}/`,
+    https: `https://${HOST}:${ports.https}/?servername=${NAME}`,
     dns: `dns://${HOST}:${ports.dns}/${NAME}?type=A`,
   };
   const rawOp: Record<Kind, () => Promise<boolean>> = {
     tcp: () => rawTcpConnect(HOST, ports.tcp),
     tls: () => rawTlsHandshake(HOST, ports.tls, certs.ca, NAME),
     http: () => rawHttpGet(uri.http),
+    https: () => rawHttpsGet(`https://${HOST}:${ports.https}/`, certs.ca, NAME),
     dns: () => rawDnsQuery(HOST, ports.dns, NAME),
   };
   const blackboxTarget: Record<Kind, string> = {
     tcp: `${HOST}:${ports.tcp}`,
     tls: `${HOST}:${ports.tls}`,
     http: uri.http,
+    https: `https://${HOST}:${ports.https}/`,
     dns: `${HOST}:${ports.dns}`,
   };
   const rows: Row[] = [];

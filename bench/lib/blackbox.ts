@@ -17,7 +17,7 @@ export interface Blackbox {
   /** The exporter's process, for its CPU time. */
   pid: number;
   /** Runs one probe; true when the exporter reports probe_success 1. */
-  probe(module: "tcp" | "tls" | "http" | "dns", target: string): Promise<boolean>;
+  probe(module: "tcp" | "tls" | "http" | "https" | "dns", target: string): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -52,6 +52,7 @@ export async function startBlackbox(opts: {
       "  tcp: { prober: tcp, timeout: 5s, tcp: { preferred_ip_protocol: ip4 } }",
       `  tls: { prober: tcp, timeout: 5s, tcp: { preferred_ip_protocol: ip4, tls: true, tls_config: { ca_file: "${opts.caFile}", server_name: "${opts.servername}" } } }`,
       "  http: { prober: http, timeout: 5s, http: { preferred_ip_protocol: ip4 } }",
+      `  https: { prober: http, timeout: 5s, http: { preferred_ip_protocol: ip4, tls_config: { ca_file: "${opts.caFile}", server_name: "${opts.servername}" } } }`,
       `  dns: { prober: dns, timeout: 5s, dns: { preferred_ip_protocol: ip4, transport_protocol: udp, query_name: "${opts.dnsName}", query_type: A, valid_rcodes: [NOERROR] } }`,
       "",
     ].join("\n"),

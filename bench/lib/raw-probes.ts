@@ -5,6 +5,7 @@
  */
 import dgram from "node:dgram";
 import http from "node:http";
+import https from "node:https";
 import net from "node:net";
 import tls from "node:tls";
 import dnsPacket from "dns-packet";
@@ -35,6 +36,16 @@ export function rawTlsHandshake(host: string, port: number, ca: string, serverna
 export function rawHttpGet(url: string): Promise<boolean> {
   return new Promise((resolve) => {
     const req = http.get(url, { agent: false }, (res) => {
+      res.resume();
+      res.once("end", () => resolve(res.statusCode === 200));
+    });
+    req.once("error", () => resolve(false));
+  });
+}
+
+export function rawHttpsGet(url: string, ca: string, servername: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = https.get(url, { agent: false, ca, servername }, (res) => {
       res.resume();
       res.once("end", () => resolve(res.statusCode === 200));
     });

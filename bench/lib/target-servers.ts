@@ -1,5 +1,5 @@
 /**
- * The bench's probe targets: a TCP listener, a TLS listener, an HTTP server and a DNS
+ * The bench's probe targets: a TCP listener, a TLS listener, an HTTP and an HTTPS server and a DNS
  * responder on one address. Run as its own process (`tsx bench/lib/target-servers.ts`,
  * possibly under `ip netns exec`) so that serving does not compete with the measured
  * client loop for the same event loop. Prints one JSON line with the ports, then serves
@@ -11,6 +11,7 @@
  */
 import dgram from "node:dgram";
 import http from "node:http";
+import https from "node:https";
 import net from "node:net";
 import tls from "node:tls";
 import { readFileSync } from "node:fs";
@@ -31,6 +32,7 @@ export interface TargetPorts {
   tcp: number;
   tls: number;
   http: number;
+  https: number;
   dns: number;
 }
 
@@ -54,12 +56,16 @@ export async function startTargetServers(opts: TargetServerOptions): Promise<{ p
     (socket) => drain(socket),
   );
   tlsServer.on("tlsClientError", () => {});
-  const httpServer = http.createServer((req, res) => {
+  const page: http.RequestListener = (req, res) => {
     req.resume();
     const answer = () => res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
     opts.httpDelayMs ? setTimeout(answer, opts.httpDelayMs) : answer();
-  });
+  };
+  const httpServer = http.createServer(page);
   httpServer.keepAliveTimeout = 1000;
+  const httpsServer = https.createServer({ cert: readFileSync(opts.certFile), key: readFileSync(opts.keyFile) }, page);
+  httpsServer.keepAliveTimeout = 1000;
+  httpsServer.on("tlsClientError", () => {});
   const dns = dgram.createSocket("udp4");
   dns.on("message", (msg, rinfo) => {
     let query: dnsPacket.Packet;
@@ -89,6 +95,7 @@ export async function startTargetServers(opts: TargetServerOptions): Promise<{ p
     tcp: await listen(tcpServer, opts.host),
     tls: await listen(tlsServer, opts.host),
     http: await listen(httpServer, opts.host),
+    https: await listen(httpsServer, opts.host),
     dns: dnsPort,
   };
   return {
@@ -98,6 +105,8 @@ export async function startTargetServers(opts: TargetServerOptions): Promise<{ p
       tlsServer.close();
       httpServer.close();
       httpServer.closeAllConnections();
+      httpsServer.close();
+      httpsServer.closeAllConnections();
       dns.close();
     },
   };
