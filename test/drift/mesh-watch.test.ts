@@ -39,6 +39,8 @@ describe.runIf(seeds !== undefined || process.env.CI)("drift watch inside npm st
       regions: ["us-east-1"],
       log: () => {},
     });
+    // The vendor's host names appear only in the watched page, never as checks that could be probed.
+    expect(mesh.checks.map((check) => check.target)).toEqual([`tcp://127.0.0.1:${port}`]);
   }, 120_000);
 
   afterAll(async () => {

@@ -54,7 +54,8 @@ describe.runIf(seeds !== undefined || process.env.CI)("drift watch against a loo
     const client = dynamoClient();
     await ensureTable(client, tableName, { timeToLive: false });
     client.destroy();
-    const profile = { products: ["kong-konnect"], geo: "eu", watch: [{ product: "kong-konnect", url: `http://127.0.0.1:${vendorPort}/kong/network.md` }] };
+    // No vendor products in the plan: the vendor's host names appear only in the page and the diff, never as checks.
+    const profile = { targets: [`tcp://127.0.0.1:${vendorPort}`], watch: [{ product: "kong-konnect", url: `http://127.0.0.1:${vendorPort}/kong/network.md` }] };
     const settings = loadSettings({
       PROBEMESH_PROFILE_JSON: JSON.stringify(profile),
       PROBEMESH_TABLE: tableName,
@@ -64,6 +65,7 @@ describe.runIf(seeds !== undefined || process.env.CI)("drift watch against a loo
       PROBEMESH_ALERT_WEBHOOK: `http://127.0.0.1:${hookPort}/drift`,
     });
     runtime = await createRuntime({ ...settings, dynamodbEndpoint: dynamoEndpoint() });
+    expect(runtime.checks().map((check) => check.target)).toEqual([`tcp://127.0.0.1:${vendorPort}`]);
     watch = driftHandlerFor(async () => runtime);
     app = createApp(appDepsOf(runtime));
   });

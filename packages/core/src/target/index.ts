@@ -1,6 +1,7 @@
 /**
- * Target URIs (DESIGN.md): `parseTarget` checks one and gives the typed target, `formatTarget` (format.ts) the
- * canonical URI back. The types are in types.ts, the URI's pieces are checked in params.ts.
+ * Target URIs (tcp, tls, http(s), dns, udp, icmp; the README lists them): `parseTarget` checks one and gives the
+ * typed target, `formatTarget` (format.ts) the canonical URI back. The types are in types.ts, the URI's pieces are
+ * checked in params.ts.
  */
 import type { Expectation, Kind } from "../result/index.js";
 import { Params, splitAuthority, takeTlsOptions, toHostName, toPort, type Fail } from "./params.js";
