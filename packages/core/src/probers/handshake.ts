@@ -6,7 +6,9 @@ import { readFile } from "node:fs/promises";
 import { isIP, type Socket } from "node:net";
 import * as tls from "node:tls";
 import type { Outcome } from "../result/index.js";
+import type { HttpTarget } from "../target/index.js";
 import { lap, ProbeFailure } from "./common.js";
+import { canRequest, exchangeWithin, type Exchanged } from "./exchange.js";
 import type { ProbeContext } from "./types.js";
 
 const EXPIRY_ERRORS = new Set(["CERT_HAS_EXPIRED", "CERT_NOT_YET_VALID"]);
@@ -68,13 +70,45 @@ function secureContextFor(extraCas: string[] | undefined, groups = PROBE_GROUPS)
   return context;
 }
 
+/** What a probe asks of the handshake: the name to check, the CAs beyond the roots, the groups, ALPN, certMinDays. */
+export interface HandshakeAsk {
+  name: string;
+  servername?: string;
+  ca: string[] | undefined;
+  /** The target's `groups=` (the probe's own list when absent). */
+  groups?: string;
+  /** ALPN protocols offered (https: `http/1.1`). */
+  alpn?: string[];
+  certMinDays?: number;
+}
+
+/** A probe's TLS part as plain data (a pool worker hands it back): the handshake and, for https, the GET's end. */
+export interface Secured {
+  shook: { tlsMs: number; outcome: Outcome; detail: Record<string, unknown> };
+  exchanged?: Exchanged;
+}
+
+/**
+ * The handshake and, given a `request` and a handshake whose outcome lets it be made, the GET over it; the
+ * connection is closed either way. The one sequence of tls and https probes, in this thread or in a pool worker.
+ */
+export async function secureAndGet(socket: Socket, ask: HandshakeAsk, remainingMs: () => number, signal: AbortSignal | undefined, request?: HttpTarget): Promise<Secured> {
+  const shook = await handshake(socket, { ...ask, timeoutMs: remainingMs(), ...(signal ? { signal } : {}) });
+  const summary = { tlsMs: shook.tlsMs, outcome: shook.outcome, detail: shook.detail };
+  if (!request || !canRequest(shook.outcome)) {
+    closeTls(shook.socket);
+    return { shook: summary };
+  }
+  return { shook: summary, exchanged: await exchangeWithin(shook.socket, request, remainingMs(), signal) };
+}
+
 /**
  * TLS handshake over an already connected socket. The certificate is checked by hand (not by
  * `rejectUnauthorized`) so an expired, untrusted or misnamed certificate still shows what it is.
  * `tlsMs` runs from the ClientHello (written by `tls.connect` itself on a connected socket) to the end of
  * the handshake; setting up the TLS socket before it and the certificate checks after it are local CPU, not handshake.
  */
-export function handshake(socket: Socket, opts: { name: string; servername?: string; ca: string[] | undefined; groups?: string; timeoutMs: number; signal?: AbortSignal; alpn?: string[]; certMinDays?: number }): Promise<Handshake> {
+export function handshake(socket: Socket, opts: HandshakeAsk & { timeoutMs: number; signal?: AbortSignal }): Promise<Handshake> {
   const nameToCheck = opts.servername ?? opts.name;
   let secureContext: tls.SecureContext;
   try {

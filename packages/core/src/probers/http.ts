@@ -1,9 +1,9 @@
 import type { HttpTarget } from "../target/index.js";
 import { Clock, failureResult, makeResult, ProbeFailure } from "./common.js";
 import { connectTo, destination, reach, type Destination } from "./connection.js";
-import { canRequest, exchangeWithin, type Exchanged } from "./exchange.js";
-import { closeTls, DEFAULT_CERT_MIN_DAYS, handshake, trustedCas } from "./handshake.js";
-import { tlsPool, type Shaken, type TlsAsk } from "./tls-pool.js";
+import { exchangeWithin, type Exchanged } from "./exchange.js";
+import { secureAndGet } from "./handshake.js";
+import { tlsAskFor, tlsPool, type Shaken, type TlsAsk } from "./tls-pool.js";
 import type { ProbeContext, Prober } from "./types.js";
 
 /**
@@ -20,8 +20,9 @@ export const probeHttp: Prober = async (target, ctx) => {
     const { tunnel, shook, exchanged } = target.scheme === "https" ? await secure(target, ctx, clock, carry) : await plain(target, ctx, clock);
     carry(tunnel);
     if (shook) carried = { ...carried, tlsMs: shook.tlsMs, tls: shook.detail, ...(shook.detail.daysLeft === undefined ? {} : { daysLeft: shook.detail.daysLeft }) };
-    if (shook && !canRequest(shook.outcome)) throw new ProbeFailure(shook.outcome);
-    if (!exchanged || "failure" in exchanged) throw new ProbeFailure(exchanged?.failure.outcome ?? "http_status", exchanged?.failure.detail);
+    // No GET after a handshake whose outcome does not let it be made (secureAndGet): that outcome is the result.
+    if (!exchanged) throw new ProbeFailure(shook!.outcome);
+    if ("failure" in exchanged) throw new ProbeFailure(exchanged.failure.outcome, exchanged.failure.detail);
     const { answer } = exchanged;
     // An expiring certificate still serves: the request is made, and a bad status wins over the expiry.
     const expiring = shook?.outcome === "tls_cert_expiring";
@@ -58,14 +59,7 @@ async function plain(target: HttpTarget, ctx: ProbeContext, clock: Clock): Promi
 
 /** https: in a TLS worker when the pool takes it (a checked address, node's connect), else in this thread. */
 async function secure(target: HttpTarget, ctx: ProbeContext, clock: Clock, carry: (tunnel: Reached["tunnel"]) => void): Promise<Reached> {
-  const ask: TlsAsk = {
-    name: target.host,
-    ...(target.servername ? { servername: target.servername } : {}),
-    ca: await trustedCas(ctx, target.caFile),
-    ...(target.groups ? { groups: target.groups } : {}),
-    certMinDays: target.certMinDays ?? ctx.certMinDays ?? DEFAULT_CERT_MIN_DAYS,
-    alpn: ["http/1.1"],
-  };
+  const ask: TlsAsk = { ...(await tlsAskFor(target, ctx)), alpn: ["http/1.1"] };
   const to = ctx.proxy ? undefined : await destination(ctx, clock, target.host, target.port);
   const here = () => secureHere(target, ctx, clock, to, ask, carry);
   return to ? tlsPool.probe(ctx, clock, to, ask, here, target) : here();
@@ -74,12 +68,7 @@ async function secure(target: HttpTarget, ctx: ProbeContext, clock: Clock, carry
 async function secureHere(target: HttpTarget, ctx: ProbeContext, clock: Clock, to: Destination | undefined, ask: TlsAsk, carry: (tunnel: Reached["tunnel"]) => void): Promise<Shaken> {
   const tunnel = to ? await connectTo(ctx, clock, to) : await reach(ctx, clock, target.host, target.port);
   carry(tunnel);
-  const shook = await handshake(tunnel.socket, { ...ask, timeoutMs: clock.remaining(), ...(ctx.signal ? { signal: ctx.signal } : {}) });
-  if (!canRequest(shook.outcome)) {
-    closeTls(shook.socket);
-    return { tunnel, shook };
-  }
-  return { tunnel, shook, exchanged: await exchangeWithin(shook.socket, target, clock.remaining(), ctx.signal) };
+  return { tunnel, ...(await secureAndGet(tunnel.socket, ask, () => clock.remaining(), ctx.signal, target)) };
 }
 
 function pick(source: Record<string, unknown>, keys: string[], extra: Record<string, number>): Record<string, number> {

@@ -18,12 +18,12 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import type { Outcome } from "../result/index.js";
-import type { HttpTarget } from "../target/index.js";
+import type { HttpTarget, TlsTarget } from "../target/index.js";
 import { ProbeFailure, type Clock } from "./common.js";
 import { connectPlan, connectWithTries, type Destination } from "./connection.js";
 import { defaultContext } from "./context.js";
-import { canRequest, exchangeWithin, type Exchanged } from "./exchange.js";
-import { closeTls, handshake } from "./handshake.js";
+import type { Exchanged } from "./exchange.js";
+import { DEFAULT_CERT_MIN_DAYS, secureAndGet, trustedCas, type HandshakeAsk, type Secured } from "./handshake.js";
 import type { ProbeContext } from "./types.js";
 
 const MARK = "probemesh-tls-pool";
@@ -35,16 +35,20 @@ const MARK = "probemesh-tls-pool";
 export const TLS_POOL_CHANNEL = "probemesh:tls-pool";
 const diagnostics = channel(TLS_POOL_CHANNEL);
 
-/** What a TLS probe asks of the handshake (the name to check, the CAs beyond the roots, the groups, certMinDays). */
-export interface TlsAsk {
-  name: string;
-  servername?: string;
-  ca: string[] | undefined;
-  /** The target's `groups=` (the probe's own list when absent). */
-  groups?: string;
+/** What a TLS probe asks of the handshake, its certMinDays settled (the target's, the context's or the default). */
+export interface TlsAsk extends HandshakeAsk {
   certMinDays: number;
-  /** ALPN protocols offered (https: `http/1.1`). */
-  alpn?: string[];
+}
+
+/** What a tls:// or https:// target asks of the handshake, with the context's CAs and certMinDays default. */
+export async function tlsAskFor(target: Pick<TlsTarget, "host" | "servername" | "caFile" | "groups" | "certMinDays">, ctx: ProbeContext): Promise<TlsAsk> {
+  return {
+    name: target.host,
+    ...(target.servername ? { servername: target.servername } : {}),
+    ca: await trustedCas(ctx, target.caFile),
+    ...(target.groups ? { groups: target.groups } : {}),
+    certMinDays: target.certMinDays ?? ctx.certMinDays ?? DEFAULT_CERT_MIN_DAYS,
+  };
 }
 
 /** One probe's work for a worker: connect to an address the main thread checked, then the handshake. */
@@ -67,7 +71,7 @@ interface Reply {
   events: (number | null)[];
   connectMs?: number;
   connectTries?: number;
-  shook?: { tlsMs: number; outcome: Outcome; detail: Record<string, unknown> };
+  shook?: Secured["shook"];
   exchanged?: Exchanged;
   failure?: { stage: "connect" | "tls"; outcome: Outcome; detail: Record<string, unknown> };
   /** A programming error in the worker (not a probe outcome): thrown in the main thread. */
@@ -75,11 +79,8 @@ interface Reply {
 }
 
 /** A probe done by the pool, in the shape the in-thread path gives. */
-export interface Shaken {
+export interface Shaken extends Secured {
   tunnel: { connectMs: number; dnsMs?: number; remoteAddress: string; detail: Record<string, unknown> };
-  shook: { tlsMs: number; outcome: Outcome; detail: Record<string, unknown> };
-  /** https: the GET's end (absent when the handshake's outcome does not let the request be made). */
-  exchanged?: Exchanged;
 }
 
 interface Slot {
@@ -325,22 +326,7 @@ async function run(job: Job, signal: AbortSignal): Promise<Reply> {
   }
   const reply = { id: job.id, events, connectMs: connected.connectMs, connectTries: connected.tries };
   try {
-    const shook = await handshake(connected.socket, {
-      name: job.name,
-      ...(job.servername ? { servername: job.servername } : {}),
-      ca: job.ca,
-      ...(job.groups ? { groups: job.groups } : {}),
-      ...(job.alpn ? { alpn: job.alpn } : {}),
-      timeoutMs: Math.max(1, job.deadline - Date.now()),
-      signal,
-      certMinDays: job.certMinDays,
-    });
-    const done = { ...reply, shook: { tlsMs: shook.tlsMs, outcome: shook.outcome, detail: shook.detail } };
-    if (!job.request || !canRequest(shook.outcome)) {
-      closeTls(shook.socket);
-      return done;
-    }
-    return { ...done, exchanged: await exchangeWithin(shook.socket, job.request, Math.max(1, job.deadline - Date.now()), signal) };
+    return { ...reply, ...(await secureAndGet(connected.socket, job, () => Math.max(1, job.deadline - Date.now()), signal, job.request)) };
   } catch (error) {
     if (!(error instanceof ProbeFailure)) throw error;
     return { ...reply, failure: { stage: "tls", outcome: error.outcome, detail: error.detail } };

@@ -1,7 +1,7 @@
 import { Clock, failureResult, makeResult } from "./common.js";
 import { connectTo, destination, reach, type Destination } from "./connection.js";
-import { closeTls, DEFAULT_CERT_MIN_DAYS, handshake, trustedCas } from "./handshake.js";
-import { tlsPool, type Shaken, type TlsAsk } from "./tls-pool.js";
+import { secureAndGet } from "./handshake.js";
+import { tlsAskFor, tlsPool, type Shaken, type TlsAsk } from "./tls-pool.js";
 import type { ProbeContext, Prober } from "./types.js";
 
 /**
@@ -14,13 +14,7 @@ export const probeTls: Prober = async (target, ctx) => {
   const clock = new Clock(ctx);
   let carried: Record<string, unknown> = {};
   try {
-    const ask: TlsAsk = {
-      name: target.host,
-      ...(target.servername ? { servername: target.servername } : {}),
-      ca: await trustedCas(ctx, target.caFile),
-      ...(target.groups ? { groups: target.groups } : {}),
-      certMinDays: target.certMinDays ?? ctx.certMinDays ?? DEFAULT_CERT_MIN_DAYS,
-    };
+    const ask = await tlsAskFor(target, ctx);
     const to = ctx.proxy ? undefined : await destination(ctx, clock, target.host, target.port);
     const here = () => shakeHere(ctx, clock, target, to, ask, (phases) => (carried = phases));
     const { tunnel, shook } = await (to ? tlsPool.probe(ctx, clock, to, ask, here) : here());
@@ -39,7 +33,5 @@ export const probeTls: Prober = async (target, ctx) => {
 async function shakeHere(ctx: ProbeContext, clock: Clock, target: { host: string; port: number }, to: Destination | undefined, ask: TlsAsk, carry: (phases: Record<string, unknown>) => void): Promise<Shaken> {
   const tunnel = to ? await connectTo(ctx, clock, to) : await reach(ctx, clock, target.host, target.port);
   carry({ ...tunnel.detail, dnsMs: tunnel.dnsMs, connectMs: tunnel.connectMs, remoteAddress: tunnel.remoteAddress });
-  const shook = await handshake(tunnel.socket, { ...ask, timeoutMs: clock.remaining(), ...(ctx.signal ? { signal: ctx.signal } : {}) });
-  closeTls(shook.socket);
-  return { tunnel, shook };
+  return { tunnel, ...(await secureAndGet(tunnel.socket, ask, () => clock.remaining(), ctx.signal)) };
 }

@@ -96,7 +96,7 @@ export async function startMesh(options: MeshOptions = {}): Promise<Mesh> {
   const log = options.log ?? (() => {});
   const env = options.env ?? process.env;
   const settings = meshSettings(loadSettings(env), options);
-  const cleanup: Array<() => Promise<void> | void> = [];
+  const cleanup: Cleanup = [];
   const stopAll = async () => {
     for (const step of cleanup.reverse()) await Promise.resolve(step()).catch((error) => log(`stop: ${String(error)}`));
     cleanup.length = 0;
